@@ -1,0 +1,7 @@
+export default function Home() {
+  return (
+    <main>
+      <h1>LiveKit app server</h1>
+    </main>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Every setting of the server, read from the environment and validated once.
+ *
+ * `loadConfig(env)` is pure so tests can feed it any environment; the app calls `getConfig()`,
+ * which validates `process.env` on first use and then returns the same object. Startup
+ * (instrumentation.ts) calls it too, so a wrong variable stops the server with its name.
+ */
+
+/** The API key and secret of `livekit-server --dev`: fine on a laptop, never in production. */
+export const DEV_API_KEY = "devkey";
+export const DEV_API_SECRET = "secret";
+
+export interface Config {
+  /** ws(s):// address of the LiveKit server that browsers connect to. */
+  livekitUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Port the server listens on (used by the npm scripts and the docs; Next reads PORT itself). */
+  port: number;
+  /** Value of Access-Control-Allow-Origin on the public endpoints. */
+  corsOrigin: string;
+  /** Lifetime of the participant tokens issued by /api/token, in seconds. */
+  tokenTtlSeconds: number;
+  /** Requests per minute one client may make to /api/token; 0 turns the limit off. */
+  tokenRateLimitPerMinute: number;
+  /** Set: events are kept in a Redis Stream shared by every instance. Unset: in memory. */
+  redisUrl: string | null;
+  /** How many events the in-memory log keeps. */
+  memoryEventLimit: number;
+  /** Approximate length the Redis Stream is trimmed to. */
+  redisStreamMaxLen: number;
+  /** An event stream ends itself after this long, before the platform cuts the function. */
+  sseMaxSeconds: number;
+  /** Seconds between SSE comment heartbeats. */
+  sseHeartbeatSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw)) {
+    throw new ConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (["1", "true", "yes"].includes(raw)) return true;
+  if (["0", "false", "no"].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+export function loadConfig(env: Env): Config {
+  const livekitUrl = text(env, "LIVEKIT_URL", "ws://localhost:7880");
+  if (!/^(wss?|https?):\/\/[^\s/]+/.test(livekitUrl)) {
+    throw new ConfigError(
+      "LIVEKIT_URL",
+      `must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(livekitUrl)}`,
+    );
+  }
+  const apiKey = text(env, "LIVEKIT_API_KEY", DEV_API_KEY);
+  const apiSecret = text(env, "LIVEKIT_API_SECRET", DEV_API_SECRET);
+
+  const usesDevKeys = apiKey === DEV_API_KEY || apiSecret === DEV_API_SECRET;
+  if (env.NODE_ENV === "production" && usesDevKeys && !flag(env, "LIVEKIT_ALLOW_DEV_KEYS")) {
+    throw new ConfigError(
+      "LIVEKIT_API_KEY",
+      "production refuses the well-known development key/secret (devkey/secret). " +
+        "Set LIVEKIT_API_KEY and LIVEKIT_API_SECRET to your LiveKit project's keys, " +
+        "or set LIVEKIT_ALLOW_DEV_KEYS=true if the dev keys are really intended.",
+    );
+  }
+
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError("REDIS_URL", "must start with redis:// or rediss://");
+  }
+
+  const portName = env.PORT?.trim() ? "PORT" : "SERVER_PORT";
+
+  return {
+    livekitUrl,
+    apiKey,
+    apiSecret,
+    port: integer(env, portName, 6080, 1, 65535),
+    corsOrigin: text(env, "CORS_ORIGIN", "*"),
+    tokenTtlSeconds: integer(env, "TOKEN_TTL_SECONDS", 6 * 60 * 60, 60, 7 * 24 * 60 * 60),
+    tokenRateLimitPerMinute: integer(env, "TOKEN_RATE_LIMIT_PER_MINUTE", 0, 0, 1_000_000),
+    redisUrl,
+    memoryEventLimit: integer(env, "EVENT_LOG_MEMORY_LIMIT", 1000, 1, 1_000_000),
+    redisStreamMaxLen: integer(env, "EVENT_LOG_REDIS_MAXLEN", 10_000, 100, 10_000_000),
+    sseMaxSeconds: integer(env, "SSE_MAX_SECONDS", 280, 1, 3600),
+    sseHeartbeatSeconds: integer(env, "SSE_HEARTBEAT_SECONDS", 15, 1, 3600),
+  };
+}
+
+const cache = globalThis as typeof globalThis & { __livekitAppConfig?: Config };
+
+/** The validated configuration of this process; throws a ConfigError naming the bad variable. */
+export function getConfig(): Config {
+  cache.__livekitAppConfig ??= loadConfig(process.env);
+  return cache.__livekitAppConfig;
+}

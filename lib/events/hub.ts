@@ -1,0 +1,58 @@
+import { encodeMessage } from "../sse";
+import type { EventListener, StoredEvent } from "./types";
+
+/** The SSE frame of a stored event: `data` is `{id, receivedAt, room, event}`. */
+export function encodeEventFrame(stored: StoredEvent): Uint8Array {
+  return encodeMessage(stored.id, JSON.stringify(stored));
+}
+
+/**
+ * In-process fan-out: each published event is encoded once and handed to the listeners of its
+ * room and to the all-rooms listeners. A listener that answers false is removed at once.
+ */
+export class EventHub {
+  private readonly byRoom = new Map<string, Set<EventListener>>();
+  private readonly everyRoom = new Set<EventListener>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(room: string | null, listener: EventListener): () => void {
+    let set = this.everyRoom;
+    if (room !== null) {
+      set = this.byRoom.get(room) ?? new Set();
+      this.byRoom.set(room, set);
+    }
+    set.add(listener);
+    this.count += 1;
+    return () => this.remove(room, listener);
+  }
+
+  publish(stored: StoredEvent): void {
+    if (this.count === 0) return;
+    const frame = encodeEventFrame(stored);
+    if (stored.room !== null) this.deliver(stored.room, this.byRoom.get(stored.room), stored, frame);
+    this.deliver(null, this.everyRoom, stored, frame);
+  }
+
+  private deliver(
+    room: string | null,
+    listeners: Set<EventListener> | undefined,
+    stored: StoredEvent,
+    frame: Uint8Array,
+  ) {
+    if (!listeners) return;
+    for (const listener of listeners) {
+      if (!listener(stored, frame)) this.remove(room, listener);
+    }
+  }
+
+  private remove(room: string | null, listener: EventListener): void {
+    const set = room === null ? this.everyRoom : this.byRoom.get(room);
+    if (!set?.delete(listener)) return;
+    this.count -= 1;
+    if (room !== null && set.size === 0) this.byRoom.delete(room);
+  }
+}

@@ -1,0 +1,251 @@
+import { createClient } from "redis";
+import { EventHub } from "./hub";
+import {
+  roomOfEvent,
+  StoreUnavailableError,
+  type AppendResult,
+  type EventListener,
+  type EventStore,
+  type ReadOptions,
+  type StoreHealth,
+  type StoredEvent,
+  type WebhookEventJson,
+} from "./types";
+
+export interface RedisEventStoreOptions {
+  url: string;
+  /** Approximate length the stream is trimmed to (XADD MAXLEN ~). */
+  maxLen: number;
+  /** Key prefix; the `{…}` hash tag keeps the stream and its dedupe keys in one cluster slot. */
+  prefix?: string;
+}
+
+/** A retried delivery reaches us within seconds (livekit-server gives up after 30 s). */
+const DEDUPE_SECONDS = 60 * 60;
+const COMMAND_TIMEOUT_MS = 5000;
+const READ_BLOCK_MS = 5000;
+const READ_PAGE = 500;
+
+/**
+ * Stores the event unless its LiveKit id was seen: one script, so two instances receiving the
+ * same retried delivery at the same moment store it once. Returns the stream id, or nil.
+ */
+const APPEND_SCRIPT = `
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) == false then return false end
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'room', ARGV[3], 'event', ARGV[4])
+`;
+
+type StreamEntry = [id: string, fields: string[]];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The shared log for many instances: a Redis Stream. Each process holds two connections, one
+ * for commands and one for a single blocking XREAD that fans out, in memory, to every
+ * subscriber of this process: browsers never cost a Redis connection each.
+ */
+export class RedisEventStore implements EventStore {
+  readonly kind = "redis" as const;
+  private readonly hub = new EventHub();
+  private readonly streamKey: string;
+  private readonly dedupePrefix: string;
+  private readonly commands: ReturnType<typeof createClient>;
+  private readonly reader: ReturnType<typeof createClient>;
+  /** The id after which the reader fetches next; null until the reader has found its start. */
+  private readerPosition: string | null = null;
+  private readerStarted: Promise<void> | null = null;
+  private closed = false;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: RedisEventStoreOptions) {
+    const prefix = options.prefix ?? "livekit:{events}";
+    this.streamKey = `${prefix}:stream`;
+    this.dedupePrefix = `${prefix}:seen:`;
+    this.commands = createClient({
+      url: options.url,
+      // Fail fast while disconnected, so a webhook gets a 503 and livekit-server retries.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: COMMAND_TIMEOUT_MS,
+        reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
+      },
+    });
+    this.reader = this.commands.duplicate();
+    for (const client of [this.commands, this.reader]) {
+      client.on("error", (error: Error) => {
+        if (this.lastError !== error.message) console.error(`redis: ${error.message}`);
+        this.lastError = error.message;
+      });
+      client.on("ready", () => {
+        if (this.lastError !== null) console.info("redis: connected again");
+        this.lastError = null;
+      });
+      // connect() keeps retrying through reconnectStrategy; a refused first attempt is no crash.
+      client.connect().catch(() => {});
+    }
+  }
+
+  async append(event: WebhookEventJson): Promise<AppendResult> {
+    const id = await this.command([
+      "EVAL",
+      APPEND_SCRIPT,
+      "2",
+      this.streamKey,
+      this.dedupePrefix + event.id,
+      String(DEDUPE_SECONDS),
+      String(this.options.maxLen),
+      roomOfEvent(event) ?? "",
+      JSON.stringify(event),
+    ]);
+    return typeof id === "string" ? { stored: true, id } : { stored: false, duplicate: true };
+  }
+
+  async readSince(afterId: string, { room, limit }: ReadOptions): Promise<StoredEvent[]> {
+    const result: StoredEvent[] = [];
+    let start = `(${afterId}`;
+    while (result.length < limit) {
+      const page = (await this.command([
+        "XRANGE",
+        this.streamKey,
+        start,
+        "+",
+        "COUNT",
+        String(READ_PAGE),
+      ])) as StreamEntry[];
+      for (const entry of page) {
+        const stored = parseEntry(entry, room);
+        if (stored && result.length < limit) result.push(stored);
+      }
+      if (page.length < READ_PAGE) break;
+      start = `(${page[page.length - 1]![0]}`;
+    }
+    return result;
+  }
+
+  async readLatest({ room, limit }: ReadOptions): Promise<StoredEvent[]> {
+    const result: StoredEvent[] = [];
+    let end = "+";
+    while (result.length < limit) {
+      const page = (await this.command([
+        "XREVRANGE",
+        this.streamKey,
+        end,
+        "-",
+        "COUNT",
+        String(READ_PAGE),
+      ])) as StreamEntry[];
+      for (const entry of page) {
+        const stored = parseEntry(entry, room);
+        if (stored && result.length < limit) result.push(stored);
+      }
+      if (page.length < READ_PAGE) break;
+      end = `(${page[page.length - 1]![0]}`;
+    }
+    return result.reverse();
+  }
+
+  async subscribe(room: string | null, listener: EventListener): Promise<() => void> {
+    await this.startReader();
+    return this.hub.add(room, listener);
+  }
+
+  async health(): Promise<StoreHealth> {
+    const base = { kind: this.kind, subscribers: this.hub.size };
+    try {
+      const events = Number(await this.command(["XLEN", this.streamKey]));
+      return { ...base, ok: true, events };
+    } catch (error) {
+      return { ...base, ok: false, events: 0, detail: (error as Error).message };
+    }
+  }
+
+  /** Stops the reader and closes both connections (tests, graceful shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([this.commands.close(), this.reader.close()]);
+  }
+
+  /**
+   * Starts the process's one blocking reader. It resolves once the reader knows where the
+   * stream ends: from then on every appended event reaches the hub, so a subscriber that
+   * registers now and then reads history misses nothing.
+   */
+  private startReader(): Promise<void> {
+    this.readerStarted ??= (async () => {
+      const [newest] = (await this.command(["XREVRANGE", this.streamKey, "+", "-", "COUNT", "1"])) as
+        | StreamEntry[]
+        | [];
+      this.readerPosition = newest?.[0] ?? "0-0";
+      void this.readForever();
+    })().catch((error: unknown) => {
+      this.readerStarted = null;
+      throw error;
+    });
+    return this.readerStarted;
+  }
+
+  private async readForever(): Promise<void> {
+    let backoff = 100;
+    while (!this.closed) {
+      try {
+        const reply = (await this.reader.sendCommand([
+          "XREAD",
+          "COUNT",
+          String(READ_PAGE),
+          "BLOCK",
+          String(READ_BLOCK_MS),
+          "STREAMS",
+          this.streamKey,
+          this.readerPosition!,
+        ])) as [key: string, entries: StreamEntry[]][] | null;
+        backoff = 100;
+        for (const [, entries] of reply ?? []) {
+          for (const entry of entries) {
+            this.readerPosition = entry[0];
+            const stored = parseEntry(entry, null);
+            if (stored) this.hub.publish(stored);
+          }
+        }
+      } catch {
+        // Redis went away: the client reconnects by itself; resume from the last position.
+        if (this.closed) return;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 2000);
+      }
+    }
+  }
+
+  /** One command on the command connection, as StoreUnavailableError when Redis is not there. */
+  private async command(args: string[]): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        this.commands.sendCommand(args),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("Redis did not answer in time")), COMMAND_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (error) {
+      throw new StoreUnavailableError(`the event store (Redis) is unavailable: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function parseEntry([id, fields]: StreamEntry, room: string | null): StoredEvent | null {
+  let entryRoom = "";
+  let eventText: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === "room") entryRoom = fields[i + 1]!;
+    else if (fields[i] === "event") eventText = fields[i + 1];
+  }
+  if (room !== null && entryRoom !== room) return null;
+  if (eventText === undefined) return null;
+  return {
+    id,
+    receivedAt: Number(id.slice(0, id.indexOf("-"))),
+    room: entryRoom || null,
+    event: JSON.parse(eventText) as WebhookEventJson,
+  };
+}

@@ -1,0 +1,133 @@
+import { encodeComment, encodeRetry } from "../sse";
+import { encodeEventFrame } from "./hub";
+import { compareEventIds } from "./ids";
+import type { EventStore, StoredEvent } from "./types";
+
+export interface EventStreamOptions {
+  store: EventStore;
+  /** One room's events, or every room's for null. */
+  room: string | null;
+  /** Resume after this store id; null starts with the newest `limit` events. */
+  lastEventId: string | null;
+  limit: number;
+  /** The stream ends itself after this long; the browser reconnects and resumes by id. */
+  maxSeconds: number;
+  heartbeatSeconds: number;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+/** What EventSource waits before reconnecting after the stream ends. */
+export const RECONNECT_MILLISECONDS = 1000;
+/** Events replayed on resume in one response; past it the response ends and the client resumes. */
+export const MAX_REPLAY = 2000;
+const REPLAY_PAGE = 500;
+/** Bytes queued for one slow client before it is dropped (it resumes by id, nothing is lost). */
+export const MAX_BACKLOG_BYTES = 1024 * 1024;
+
+/**
+ * An SSE stream of the store's events: history first, then live, with no gap and no duplicate
+ * where they meet. It subscribes before reading history, holds live events back until the
+ * history is out, then sends only those newer than the last id sent.
+ *
+ * The subscription and the history read happen before this resolves, so a store that is down
+ * rejects here (the route answers 503) instead of in the middle of a 200.
+ */
+export async function openEventStream(options: EventStreamOptions): Promise<ReadableStream<Uint8Array>> {
+  const { store, room } = options;
+  let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  let closed = false;
+  let lastSentId = options.lastEventId;
+  let pending: { stored: StoredEvent; frame: Uint8Array }[] | null = [];
+  const timers: ReturnType<typeof setTimeout>[] = [];
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    timers.forEach(clearTimeout);
+    options.signal?.removeEventListener("abort", close);
+    try {
+      // Queued frames still go out before the end: a dropped slow client loses nothing.
+      controller?.close();
+    } catch {
+      // already closed or cancelled by the reader
+    }
+  };
+
+  const send = (chunk: Uint8Array): boolean => {
+    if (closed || !controller) return false;
+    controller.enqueue(chunk);
+    if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
+      close();
+      return false;
+    }
+    return true;
+  };
+
+  const sendEvent = (stored: StoredEvent, frame: Uint8Array): boolean => {
+    if (lastSentId !== null && compareEventIds(stored.id, lastSentId) <= 0) return !closed;
+    lastSentId = stored.id;
+    return send(frame);
+  };
+
+  const unsubscribe = await store.subscribe(room, (stored, frame) => {
+    if (closed) return false;
+    if (pending) {
+      pending.push({ stored, frame });
+      return true;
+    }
+    return sendEvent(stored, frame);
+  });
+
+  let history: StoredEvent[];
+  let replayCapped = false;
+  try {
+    if (options.lastEventId === null) {
+      history = await store.readLatest({ room, limit: options.limit });
+    } else {
+      history = [];
+      let after = options.lastEventId;
+      while (history.length < MAX_REPLAY) {
+        const page = await store.readSince(after, { room, limit: REPLAY_PAGE });
+        history.push(...page);
+        if (page.length < REPLAY_PAGE) break;
+        after = page[page.length - 1]!.id;
+      }
+      replayCapped = history.length >= MAX_REPLAY;
+    }
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(streamController) {
+        controller = streamController;
+        streamController.enqueue(encodeRetry(RECONNECT_MILLISECONDS));
+        for (const stored of history) sendEvent(stored, encodeEventFrame(stored));
+        if (replayCapped) {
+          // More history waits than one response carries: end here, the client resumes by id.
+          close();
+          return;
+        }
+        const live = pending ?? [];
+        pending = null;
+        for (const { stored, frame } of live) sendEvent(stored, frame);
+
+        const heartbeat = setInterval(
+          () => send(encodeComment("heartbeat")),
+          options.heartbeatSeconds * 1000,
+        );
+        timers.push(heartbeat, setTimeout(close, options.maxSeconds * 1000));
+        options.signal?.addEventListener("abort", close);
+        if (options.signal?.aborted) close();
+      },
+      cancel() {
+        close();
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+  );
+}

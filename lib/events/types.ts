@@ -1,0 +1,91 @@
+import { HttpError } from "../http";
+
+/**
+ * The event log's contract. Two implementations (memory, Redis) pass one contract test suite.
+ */
+
+/**
+ * A webhook event as LiveKit sent it (protojson): lowerCamelCase, int64 values as strings,
+ * enums as names. Only the fields the server reads are typed; everything else passes through.
+ */
+export interface WebhookEventJson {
+  event: string;
+  id: string;
+  createdAt?: string;
+  room?: { name?: string; sid?: string; [field: string]: unknown };
+  participant?: { identity?: string; name?: string; sid?: string; [field: string]: unknown };
+  track?: { sid?: string; source?: string; type?: string; [field: string]: unknown };
+  egressInfo?: { roomName?: string; [field: string]: unknown };
+  ingressInfo?: { roomName?: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** One event in the log. `id` is the store's, monotonic and usable as an SSE id. */
+export interface StoredEvent {
+  id: string;
+  /** Unix milliseconds at which this server stored it. */
+  receivedAt: number;
+  room: string | null;
+  event: WebhookEventJson;
+}
+
+export type AppendResult =
+  | { stored: true; id: string }
+  /** The same LiveKit event id was stored before (a retried delivery): nothing was added. */
+  | { stored: false; duplicate: true };
+
+export interface ReadOptions {
+  /** Only this room's events; null for every room. */
+  room: string | null;
+  limit: number;
+}
+
+/**
+ * Receives each new event with its SSE frame, encoded once for all subscribers.
+ * Returns false when the subscriber is gone or cannot keep up; it is then removed.
+ */
+export type EventListener = (event: StoredEvent, frame: Uint8Array) => boolean;
+
+export interface EventStore {
+  readonly kind: "memory" | "redis";
+  /** Stores a verified event once per LiveKit event id. Throws StoreUnavailableError. */
+  append(event: WebhookEventJson): Promise<AppendResult>;
+  /** Events after `afterId` (exclusive), oldest first, at most `limit`. */
+  readSince(afterId: string, options: ReadOptions): Promise<StoredEvent[]>;
+  /** The newest `limit` events, oldest first. */
+  readLatest(options: ReadOptions): Promise<StoredEvent[]>;
+  /**
+   * Calls `listener` for every event stored from now on (by any instance sharing the store)
+   * in `room`, or in every room for null. Resolves once no later event can be missed.
+   * Returns the function that unsubscribes.
+   */
+  subscribe(room: string | null, listener: EventListener): Promise<() => void>;
+  /** What /api/health reports. */
+  health(): Promise<StoreHealth>;
+}
+
+export interface StoreHealth {
+  kind: "memory" | "redis";
+  ok: boolean;
+  events: number;
+  subscribers: number;
+  detail?: string;
+}
+
+/**
+ * The store cannot take or give events now (Redis down): a 503, so livekit-server retries the
+ * webhook and EventSource reconnects. `detail` holds the reason for the log, not the client.
+ */
+export class StoreUnavailableError extends HttpError {
+  constructor(readonly detail: string) {
+    super(503, "the event store is unavailable; retry later", { "Retry-After": "1" });
+    this.name = "StoreUnavailableError";
+  }
+}
+
+/** The room an event belongs to, wherever LiveKit puts it for that event type. */
+export function roomOfEvent(event: WebhookEventJson): string | null {
+  const name =
+    event.room?.name ?? event.egressInfo?.roomName ?? event.ingressInfo?.roomName ?? null;
+  return typeof name === "string" && name !== "" ? name : null;
+}

@@ -1,0 +1,16 @@
+/**
+ * One line per webhook decision. Only the event's type, room and id, or the refusal's reason:
+ * never a header, a token or a body. Values are JSON-quoted so no input can forge a line.
+ */
+import { roomOfEvent, type AppendResult, type WebhookEventJson } from "./events/types";
+
+export function logWebhookAccepted(event: WebhookEventJson, result: AppendResult): void {
+  const outcome = result.stored ? `stored=${result.id}` : "duplicate";
+  console.info(
+    `webhook accepted event=${JSON.stringify(event.event)} room=${JSON.stringify(roomOfEvent(event))} id=${JSON.stringify(event.id)} ${outcome}`,
+  );
+}
+
+export function logWebhookRefused(status: number, reason: string): void {
+  console.warn(`webhook refused status=${status} reason=${JSON.stringify(reason)}`);
+}

@@ -1,0 +1,203 @@
+/**
+ * LiveKit's webhook wire format, reproduced for the simulator, the tests and the benchmarks:
+ * bodies as livekit-server's Go protojson writes them and the JWT it signs them with
+ * (../shared/livekit-facts.md). This is a stand-in for livekit-server, never used by the app.
+ */
+import { createHash, createHmac, randomInt } from "node:crypto";
+
+export const EVENT_TYPES = [
+  "room_started",
+  "room_finished",
+  "participant_joined",
+  "participant_left",
+  "participant_connection_aborted",
+  "track_published",
+  "track_unpublished",
+  "egress_started",
+  "egress_updated",
+  "egress_ended",
+  "ingress_started",
+  "ingress_ended",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/** A LiveKit-style id: prefix + 12 characters of LiveKit's alphabet. */
+export function livekitId(prefix: string): string {
+  let id = prefix;
+  for (let i = 0; i < 12; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+export interface EventOptions {
+  room?: string;
+  identity?: string;
+  /** Unix seconds; defaults to now. */
+  now?: number;
+  /** The event id; a fresh `EV_…` by default. */
+  id?: string;
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/**
+ * A webhook event in LiveKit's wire shape: lowerCamelCase, enum names, int64 as strings, zero
+ * values omitted, keys in .proto declaration order (objects keep insertion order here).
+ */
+export function buildWebhookEvent(type: EventType, options: EventOptions = {}): { [key: string]: Json } {
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const roomName = options.room ?? "my-room";
+  const identity = options.identity ?? "alice";
+  const roomSid = livekitId("RM_");
+  const fullRoom = {
+    sid: roomSid,
+    name: roomName,
+    emptyTimeout: 300,
+    departureTimeout: 20,
+    creationTime: String(now - 5),
+    creationTimeMs: String((now - 5) * 1000 + 123),
+    turnPassword: livekitId(""),
+    enabledCodecs: [
+      { mime: "audio/opus" },
+      { mime: "audio/red" },
+      { mime: "video/VP8" },
+      { mime: "video/H264" },
+      { mime: "video/VP9" },
+      { mime: "video/AV1" },
+    ],
+    numParticipants: type.startsWith("participant") ? 1 : 0,
+  };
+  const participantSid = livekitId("PA_");
+  const fullParticipant = {
+    sid: participantSid,
+    identity,
+    state: type === "participant_left" ? "DISCONNECTED" : "ACTIVE",
+    joinedAt: String(now - 2),
+    name: identity,
+    version: 3,
+    permission: {
+      canSubscribe: true,
+      canPublish: true,
+      canPublishData: true,
+      canUpdateMetadata: false,
+    },
+    region: "local",
+    joinedAtMs: String((now - 2) * 1000 + 456),
+  };
+  const video = type === "track_published";
+  const track = {
+    sid: livekitId("TR_"),
+    ...(video ? { type: "VIDEO" } : {}),
+    name: video ? "camera" : "microphone",
+    ...(video ? { width: 1280, height: 720, simulcast: true } : {}),
+    source: video ? "CAMERA" : "MICROPHONE",
+    mimeType: video ? "video/VP8" : "audio/opus",
+    mid: video ? "1" : "0",
+    stream: video ? "camera" : "microphone",
+  };
+  const egressId = livekitId("EG_");
+  const nanos = (seconds: number) => `${seconds}000000000`;
+  const egressStatus = { egress_started: "EGRESS_STARTING", egress_updated: "EGRESS_ACTIVE" }[
+    type as "egress_started" | "egress_updated"
+  ];
+  const egressInfo = {
+    egressId,
+    roomId: roomSid,
+    roomName,
+    status: egressStatus ?? "EGRESS_COMPLETE",
+    startedAt: nanos(now - 1),
+    ...(type === "egress_ended" ? { endedAt: nanos(now) } : {}),
+    updatedAt: nanos(now),
+    roomComposite: { roomName, layout: "grid", fileOutputs: [{ filepath: "{room_name}-{time}.mp4" }] },
+    fileResults: type === "egress_ended" ? [{ filename: `${roomName}.mp4`, size: "1048576" }] : [],
+  };
+  const ingressInfo = {
+    ingressId: livekitId("IN_"),
+    name: "obs",
+    streamKey: livekitId(""),
+    url: "rtmp://localhost:1935/x",
+    roomName,
+    participantIdentity: `${identity}-ingress`,
+    participantName: `${identity} (ingress)`,
+    state: {
+      status: type === "ingress_started" ? "ENDPOINT_PUBLISHING" : "ENDPOINT_INACTIVE",
+      startedAt: nanos(now - 1),
+      ...(type === "ingress_ended" ? { endedAt: nanos(now) } : {}),
+    },
+    enabled: true,
+  };
+
+  const body: { [key: string]: Json } = { event: type };
+  if (type.startsWith("room_") || type.startsWith("participant_")) body.room = fullRoom;
+  if (type.startsWith("track_")) body.room = { sid: roomSid, name: roomName };
+  if (type.startsWith("egress_")) body.room = { sid: roomSid, name: roomName };
+  if (type.startsWith("ingress_")) body.room = { name: roomName };
+  if (type.startsWith("participant_")) body.participant = fullParticipant;
+  if (type.startsWith("track_")) body.participant = { sid: participantSid, identity };
+  if (type.startsWith("egress_")) body.egressInfo = egressInfo;
+  if (type.startsWith("ingress_")) body.ingressInfo = ingressInfo;
+  if (type.startsWith("track_")) body.track = track;
+  body.id = options.id ?? livekitId("EV_");
+  body.createdAt = String(now);
+  return body;
+}
+
+/**
+ * JSON as Go's protojson writes it: compact, or with a space after every comma, which some
+ * livekit-server builds emit. The signature covers these exact bytes.
+ */
+export function encodeWireJson(value: Json, spaced = false): string {
+  const comma = spaced ? ", " : ",";
+  if (Array.isArray(value)) return `[${value.map((item) => encodeWireJson(item, spaced)).join(comma)}]`;
+  if (value !== null && typeof value === "object") {
+    const fields = Object.entries(value).map(
+      ([key, item]) => `${JSON.stringify(key)}:${encodeWireJson(item, spaced)}`,
+    );
+    return `{${fields.join(comma)}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const base64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
+
+export interface SignOptions {
+  /** Unix seconds the token is issued at; now by default. */
+  now?: number;
+  /** Seconds until expiry: livekit-server uses 300. */
+  ttl?: number;
+}
+
+/**
+ * The Authorization value livekit-server sends: an HS256 JWT, header `{"alg":"HS256","typ":"JWT"}`,
+ * claims `{iss, exp, nbf, iat, sha256}` where sha256 is the padded base64 of the body's SHA-256.
+ * Written out by hand, not with the SDK, to reproduce the Go server's exact token.
+ */
+export function signWebhook(body: string, apiKey: string, apiSecret: string, options: SignOptions = {}): string {
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
+  const claims = base64url(
+    JSON.stringify({
+      iss: apiKey,
+      exp: now + (options.ttl ?? 300),
+      nbf: now,
+      iat: now,
+      sha256: createHash("sha256").update(body, "utf8").digest("base64"),
+    }),
+  );
+  const signature = createHmac("sha256", apiSecret).update(`${header}.${claims}`).digest("base64url");
+  return `${header}.${claims}.${signature}`;
+}
+
+/** Posts a body the way livekit-server does: bare JWT, webhook+json, User-Agent LiveKit. */
+export async function postWebhook(url: string, body: string, authorization: string): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      Authorization: authorization,
+      "Content-Type": "application/webhook+json",
+      "User-Agent": "LiveKit",
+    },
+    body,
+  });
+}
