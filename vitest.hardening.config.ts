@@ -1,0 +1,5 @@
+import { defineConfig } from "vitest/config";
+import { testConfig } from "./vitest.config";
+
+/** `npm run test:hardening`: bad input, faults, load and security against production builds. */
+export default defineConfig(testConfig(["tests/hardening/**/*.test.ts"], 300_000));
