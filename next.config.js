@@ -6,6 +6,8 @@
  * @type {import('next').NextConfig}
  */
 const nextConfig = {
+  // Lets a second build live beside the main one (parallel local runs); CI uses .next.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   async rewrites() {
     return [

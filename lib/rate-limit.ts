@@ -33,7 +33,8 @@ export async function checkTokenRateLimit(
   let window = windows.get(key);
   if (!window || now - window.start >= WINDOW_MS) {
     if (windows.size > 10_000) {
-      for (const [address, old] of windows) if (now - old.start >= WINDOW_MS) windows.delete(address);
+      for (const [address, old] of windows)
+        if (now - old.start >= WINDOW_MS) windows.delete(address);
     }
     window = { start: now, count: 0 };
     windows.set(key, window);

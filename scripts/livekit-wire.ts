@@ -45,7 +45,10 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
  * A webhook event in LiveKit's wire shape: lowerCamelCase, enum names, int64 as strings, zero
  * values omitted, keys in .proto declaration order (objects keep insertion order here).
  */
-export function buildWebhookEvent(type: EventType, options: EventOptions = {}): { [key: string]: Json } {
+export function buildWebhookEvent(
+  type: EventType,
+  options: EventOptions = {},
+): { [key: string]: Json } {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const roomName = options.room ?? "my-room";
   const identity = options.identity ?? "alice";
@@ -109,7 +112,11 @@ export function buildWebhookEvent(type: EventType, options: EventOptions = {}): 
     startedAt: nanos(now - 1),
     ...(type === "egress_ended" ? { endedAt: nanos(now) } : {}),
     updatedAt: nanos(now),
-    roomComposite: { roomName, layout: "grid", fileOutputs: [{ filepath: "{room_name}-{time}.mp4" }] },
+    roomComposite: {
+      roomName,
+      layout: "grid",
+      fileOutputs: [{ filepath: "{room_name}-{time}.mp4" }],
+    },
     fileResults: type === "egress_ended" ? [{ filename: `${roomName}.mp4`, size: "1048576" }] : [],
   };
   const ingressInfo = {
@@ -149,7 +156,8 @@ export function buildWebhookEvent(type: EventType, options: EventOptions = {}): 
  */
 export function encodeWireJson(value: Json, spaced = false): string {
   const comma = spaced ? ", " : ",";
-  if (Array.isArray(value)) return `[${value.map((item) => encodeWireJson(item, spaced)).join(comma)}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => encodeWireJson(item, spaced)).join(comma)}]`;
   if (value !== null && typeof value === "object") {
     const fields = Object.entries(value).map(
       ([key, item]) => `${JSON.stringify(key)}:${encodeWireJson(item, spaced)}`,
@@ -173,7 +181,12 @@ export interface SignOptions {
  * claims `{iss, exp, nbf, iat, sha256}` where sha256 is the padded base64 of the body's SHA-256.
  * Written out by hand, not with the SDK, to reproduce the Go server's exact token.
  */
-export function signWebhook(body: string, apiKey: string, apiSecret: string, options: SignOptions = {}): string {
+export function signWebhook(
+  body: string,
+  apiKey: string,
+  apiSecret: string,
+  options: SignOptions = {},
+): string {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
   const claims = base64url(
@@ -185,12 +198,18 @@ export function signWebhook(body: string, apiKey: string, apiSecret: string, opt
       sha256: createHash("sha256").update(body, "utf8").digest("base64"),
     }),
   );
-  const signature = createHmac("sha256", apiSecret).update(`${header}.${claims}`).digest("base64url");
+  const signature = createHmac("sha256", apiSecret)
+    .update(`${header}.${claims}`)
+    .digest("base64url");
   return `${header}.${claims}.${signature}`;
 }
 
 /** Posts a body the way livekit-server does: bare JWT, webhook+json, User-Agent LiveKit. */
-export async function postWebhook(url: string, body: string, authorization: string): Promise<Response> {
+export async function postWebhook(
+  url: string,
+  body: string,
+  authorization: string,
+): Promise<Response> {
   return fetch(url, {
     method: "POST",
     headers: {

@@ -15,4 +15,6 @@ const { values } = parseArgs({
   },
 });
 const config = loadConfig({ ...process.env, NODE_ENV: "development" });
-createOperatorToken(values.identity, Number(values.ttl), config).then((token) => console.log(token));
+createOperatorToken(values.identity, Number(values.ttl), config).then((token) =>
+  console.log(token),
+);

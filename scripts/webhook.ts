@@ -6,7 +6,14 @@
  * The key and secret come from LIVEKIT_API_KEY / LIVEKIT_API_SECRET (default devkey / secret).
  */
 import { parseArgs } from "node:util";
-import { buildWebhookEvent, encodeWireJson, EVENT_TYPES, postWebhook, signWebhook, type EventType } from "./livekit-wire";
+import {
+  buildWebhookEvent,
+  encodeWireJson,
+  EVENT_TYPES,
+  postWebhook,
+  signWebhook,
+  type EventType,
+} from "./livekit-wire";
 
 const usage = `usage: npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--spaced] [--id EV_...]
 event types: ${EVENT_TYPES.join(", ")}`;
@@ -28,13 +35,19 @@ async function main(): Promise<number> {
     console.error(type && !values.help ? `unknown event type: ${type}\n${usage}` : usage);
     return values.help ? 0 : 2;
   }
-  const event = buildWebhookEvent(type as EventType, { room: values.room, identity: values.identity, id: values.id });
+  const event = buildWebhookEvent(type as EventType, {
+    room: values.room,
+    identity: values.identity,
+    id: values.id,
+  });
   const body = encodeWireJson(event, values.spaced);
   const apiKey = process.env.LIVEKIT_API_KEY || "devkey";
   const apiSecret = process.env.LIVEKIT_API_SECRET || "secret";
   try {
     const response = await postWebhook(values.url, body, signWebhook(body, apiKey, apiSecret));
-    console.log(`${type} ${event.id} room=${values.room} -> ${response.status} ${await response.text()}`);
+    console.log(
+      `${type} ${event.id} room=${values.room} -> ${response.status} ${await response.text()}`,
+    );
     return response.ok ? 0 : 1;
   } catch (error) {
     console.error(`could not reach ${values.url}: ${(error as Error).message}`);

@@ -33,7 +33,8 @@ export class EventHub {
   publish(stored: StoredEvent): void {
     if (this.count === 0) return;
     const frame = encodeEventFrame(stored);
-    if (stored.room !== null) this.deliver(stored.room, this.byRoom.get(stored.room), stored, frame);
+    if (stored.room !== null)
+      this.deliver(stored.room, this.byRoom.get(stored.room), stored, frame);
     this.deliver(null, this.everyRoom, stored, frame);
   }
 

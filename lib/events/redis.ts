@@ -1,4 +1,4 @@
-import { createClient } from "redis";
+import { duplicateRedis, redisCommand, sharedRedis, type RedisConnection } from "../redis";
 import { EventHub } from "./hub";
 import {
   roomOfEvent,
@@ -22,7 +22,6 @@ export interface RedisEventStoreOptions {
 
 /** A retried delivery reaches us within seconds (livekit-server gives up after 30 s). */
 const DEDUPE_SECONDS = 60 * 60;
-const COMMAND_TIMEOUT_MS = 5000;
 const READ_BLOCK_MS = 5000;
 const READ_PAGE = 500;
 
@@ -40,8 +39,8 @@ type StreamEntry = [id: string, fields: string[]];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The shared log for many instances: a Redis Stream. Each process holds two connections, one
- * for commands and one for a single blocking XREAD that fans out, in memory, to every
+ * The shared log for many instances: a Redis Stream. Each process holds two connections, the
+ * shared one for commands and its own for a single blocking XREAD that fans out, in memory, to every
  * subscriber of this process: browsers never cost a Redis connection each.
  */
 export class RedisEventStore implements EventStore {
@@ -49,40 +48,19 @@ export class RedisEventStore implements EventStore {
   private readonly hub = new EventHub();
   private readonly streamKey: string;
   private readonly dedupePrefix: string;
-  private readonly commands: ReturnType<typeof createClient>;
-  private readonly reader: ReturnType<typeof createClient>;
+  private readonly commands: RedisConnection;
+  private readonly reader: RedisConnection;
   /** The id after which the reader fetches next; null until the reader has found its start. */
   private readerPosition: string | null = null;
   private readerStarted: Promise<void> | null = null;
   private closed = false;
-  private lastError: string | null = null;
 
   constructor(private readonly options: RedisEventStoreOptions) {
     const prefix = options.prefix ?? "livekit:{events}";
     this.streamKey = `${prefix}:stream`;
     this.dedupePrefix = `${prefix}:seen:`;
-    this.commands = createClient({
-      url: options.url,
-      // Fail fast while disconnected, so a webhook gets a 503 and livekit-server retries.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: COMMAND_TIMEOUT_MS,
-        reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
-      },
-    });
-    this.reader = this.commands.duplicate();
-    for (const client of [this.commands, this.reader]) {
-      client.on("error", (error: Error) => {
-        if (this.lastError !== error.message) console.error(`redis: ${error.message}`);
-        this.lastError = error.message;
-      });
-      client.on("ready", () => {
-        if (this.lastError !== null) console.info("redis: connected again");
-        this.lastError = null;
-      });
-      // connect() keeps retrying through reconnectStrategy; a refused first attempt is no crash.
-      client.connect().catch(() => {});
-    }
+    this.commands = sharedRedis(options.url);
+    this.reader = duplicateRedis(this.commands);
   }
 
   async append(event: WebhookEventJson): Promise<AppendResult> {
@@ -159,10 +137,10 @@ export class RedisEventStore implements EventStore {
     }
   }
 
-  /** Stops the reader and closes both connections (tests, graceful shutdown). */
+  /** Stops the reader (tests, graceful shutdown); the shared command connection stays. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([this.commands.close(), this.reader.close()]);
+    await this.reader.close().catch(() => {});
   }
 
   /**
@@ -172,9 +150,14 @@ export class RedisEventStore implements EventStore {
    */
   private startReader(): Promise<void> {
     this.readerStarted ??= (async () => {
-      const [newest] = (await this.command(["XREVRANGE", this.streamKey, "+", "-", "COUNT", "1"])) as
-        | StreamEntry[]
-        | [];
+      const [newest] = (await this.command([
+        "XREVRANGE",
+        this.streamKey,
+        "+",
+        "-",
+        "COUNT",
+        "1",
+      ])) as StreamEntry[] | [];
       this.readerPosition = newest?.[0] ?? "0-0";
       void this.readForever();
     })().catch((error: unknown) => {
@@ -217,18 +200,10 @@ export class RedisEventStore implements EventStore {
 
   /** One command on the command connection, as StoreUnavailableError when Redis is not there. */
   private async command(args: string[]): Promise<unknown> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await Promise.race([
-        this.commands.sendCommand(args),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("Redis did not answer in time")), COMMAND_TIMEOUT_MS);
-        }),
-      ]);
+      return await redisCommand(this.commands, args);
     } catch (error) {
-      throw new StoreUnavailableError(`the event store (Redis) is unavailable: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
+      throw new StoreUnavailableError(`Redis: ${(error as Error).message}`);
     }
   }
 }

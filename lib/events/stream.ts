@@ -33,7 +33,9 @@ export const MAX_BACKLOG_BYTES = 1024 * 1024;
  * The subscription and the history read happen before this resolves, so a store that is down
  * rejects here (the route answers 503) instead of in the middle of a 200.
  */
-export async function openEventStream(options: EventStreamOptions): Promise<ReadableStream<Uint8Array>> {
+export async function openEventStream(
+  options: EventStreamOptions,
+): Promise<ReadableStream<Uint8Array>> {
   const { store, room } = options;
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let closed = false;

@@ -33,10 +33,27 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** The build the servers run: `.next`, or NEXT_DIST_DIR's (as next.config.js reads it). */
+export const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
+
 export function assertBuilt(): void {
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
-    throw new Error("no production build in .next: run `npm run build` first (`npm test` does)");
+  if (!existsSync(path.join(ROOT, DIST_DIR, "BUILD_ID"))) {
+    throw new Error(
+      `no production build in ${DIST_DIR}: run \`npm run build\` first (\`npm test\` does)`,
+    );
   }
+}
+
+/** A server child's environment: production, and no variable of the test runner leaks in. */
+function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_DIST_DIR: DIST_DIR,
+    ...env,
+    NODE_ENV: "production",
+  };
 }
 
 /** Starts `next start`; resolves once /api/health answers, rejects if the process exits first. */
@@ -48,19 +65,22 @@ export async function startServer(
   const listenPort = port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(listenPort), "-H", "127.0.0.1"],
+    [
+      path.join(ROOT, "node_modules/next/dist/bin/next"),
+      "start",
+      "-p",
+      String(listenPort),
+      "-H",
+      "127.0.0.1",
+    ],
     {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
+      env: serverEnv({
         LIVEKIT_API_KEY: TEST_API_KEY,
         LIVEKIT_API_SECRET: TEST_API_SECRET,
         LIVEKIT_URL: TEST_LIVEKIT_URL,
         ...env,
-      },
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -111,10 +131,17 @@ export async function runServerExpectingExit(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+      [
+        path.join(ROOT, "node_modules/next/dist/bin/next"),
+        "start",
+        "-p",
+        String(port),
+        "-H",
+        "127.0.0.1",
+      ],
       {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+        env: serverEnv(env),
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

@@ -1,0 +1,75 @@
+import { createClient } from "redis";
+
+export type RedisConnection = ReturnType<typeof createClient>;
+
+const COMMAND_TIMEOUT_MS = 5000;
+
+/**
+ * A connection with the settings every Redis user here needs: fail fast while disconnected
+ * (a webhook then gets a 503 and livekit-server retries, instead of waiting in a queue),
+ * reconnect with backoff forever, and log each distinct error once instead of crashing.
+ */
+export function connectRedis(url: string): RedisConnection {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: COMMAND_TIMEOUT_MS,
+      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
+    },
+  });
+  watch(client);
+  return client;
+}
+
+/** A second connection with the same settings (for blocking reads, which hold a connection). */
+export function duplicateRedis(client: RedisConnection): RedisConnection {
+  const duplicate = client.duplicate();
+  watch(duplicate);
+  return duplicate;
+}
+
+function watch(client: RedisConnection): void {
+  let lastError: string | null = null;
+  client.on("error", (error: Error) => {
+    if (lastError !== error.message) console.error(`redis: ${error.message}`);
+    lastError = error.message;
+  });
+  client.on("ready", () => {
+    if (lastError !== null) console.info("redis: connected again");
+    lastError = null;
+  });
+  // connect() keeps retrying through reconnectStrategy; a refused first attempt is no crash.
+  client.connect().catch(() => {});
+}
+
+/** One command, bounded in time: a Redis that hangs is as unavailable as one that is down. */
+export async function redisCommand(client: RedisConnection, args: string[]): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      client.sendCommand(args),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error("Redis did not answer in time")),
+          COMMAND_TIMEOUT_MS,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const shared = globalThis as typeof globalThis & { __livekitRedis?: Map<string, RedisConnection> };
+
+/** The process's command connection to `url`, shared by the event store and the rate limit. */
+export function sharedRedis(url: string): RedisConnection {
+  const connections = (shared.__livekitRedis ??= new Map());
+  let client = connections.get(url);
+  if (!client) {
+    client = connectRedis(url);
+    connections.set(url, client);
+  }
+  return client;
+}
