@@ -1,14 +1,17 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
 
-/** Shared by `npm test` (this file) and `npm run test:hardening` (vitest.hardening.config.ts). */
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** Shared by `npm test` (this file) and `npm run test:hardening` (vitest.hardening.config.mts). */
 export function testConfig(include: string[], testTimeout = 30_000): ViteUserConfig {
   return {
     resolve: {
       alias: {
-        "@": path.resolve(__dirname),
+        "@": root,
         // `server-only` throws outside React's server bundle; tests run lib/ in plain Node.
-        "server-only": path.resolve(__dirname, "node_modules/server-only/empty.js"),
+        "server-only": path.join(root, "node_modules/server-only/empty.js"),
       },
     },
     test: {

@@ -1,0 +1,155 @@
+import { TokenVerifier } from "livekit-server-sdk";
+import { describe, expect, it } from "vitest";
+import { HttpError } from "@/lib/http";
+import {
+  authorizeEventAccess,
+  bearerToken,
+  createOperatorToken,
+  createParticipantToken,
+  MISSING_FIELDS_MESSAGE,
+  parseTokenRequest,
+} from "@/lib/token";
+
+const keys = {
+  apiKey: "unit-key",
+  apiSecret: "unit-secret-unit-secret-unit-secret",
+  tokenTtlSeconds: 600,
+};
+
+function refusal(run: () => unknown): HttpError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error("expected an HttpError");
+}
+
+describe("parseTokenRequest", () => {
+  it("answers the seed's exact message when a field is missing or null", () => {
+    for (const body of [
+      {},
+      { roomName: "r" },
+      { participantName: "p" },
+      { roomName: null, participantName: "p" },
+    ]) {
+      const error = refusal(() => parseTokenRequest(body));
+      expect(error.status).toBe(400);
+      expect(error.message).toBe(MISSING_FIELDS_MESSAGE);
+    }
+  });
+
+  it("says what is wrong with each other bad field", () => {
+    expect(refusal(() => parseTokenRequest({ roomName: 5, participantName: "p" })).message).toBe(
+      "roomName must be a string, got a number",
+    );
+    expect(
+      refusal(() => parseTokenRequest({ roomName: "r", participantName: ["p"] })).message,
+    ).toBe("participantName must be a string, got an array");
+    expect(refusal(() => parseTokenRequest({ roomName: "  ", participantName: "p" })).message).toBe(
+      "roomName must not be empty or blank",
+    );
+    expect(
+      refusal(() => parseTokenRequest({ roomName: "r".repeat(129), participantName: "p" })).message,
+    ).toBe("roomName must be at most 128 characters");
+    expect(
+      refusal(() => parseTokenRequest({ roomName: "r", participantName: "p", identity: 1 }))
+        .message,
+    ).toBe("identity must be a string, got a number");
+  });
+
+  it("keeps valid names as given, with optional identity and metadata", () => {
+    expect(parseTokenRequest({ roomName: "Café 1", participantName: "Zoë" })).toEqual({
+      roomName: "Café 1",
+      participantName: "Zoë",
+    });
+    expect(
+      parseTokenRequest({ roomName: "r", participantName: "p", identity: "p-1", metadata: "{}" }),
+    ).toEqual({ roomName: "r", participantName: "p", identity: "p-1", metadata: "{}" });
+  });
+});
+
+describe("createParticipantToken", () => {
+  it("signs identity = participantName and a join grant for that room only", async () => {
+    const jwt = await createParticipantToken(
+      { roomName: "room-a", participantName: "alice" },
+      keys,
+    );
+    const claims = await new TokenVerifier(keys.apiKey, keys.apiSecret).verify(jwt);
+    expect(claims.sub).toBe("alice");
+    expect(claims.name).toBe("alice");
+    expect(claims.iss).toBe(keys.apiKey);
+    expect(claims.video).toMatchObject({
+      roomJoin: true,
+      room: "room-a",
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+    });
+    expect(claims.exp! - claims.nbf!).toBe(600);
+  });
+
+  it("uses an explicit identity while keeping the name", async () => {
+    const jwt = await createParticipantToken(
+      { roomName: "r", participantName: "alice", identity: "alice-tab-2" },
+      keys,
+    );
+    const claims = await new TokenVerifier(keys.apiKey, keys.apiSecret).verify(jwt);
+    expect([claims.sub, claims.name]).toEqual(["alice-tab-2", "alice"]);
+  });
+});
+
+describe("authorizeEventAccess", () => {
+  const status = async (token: string | null, room: string | null) => {
+    try {
+      await authorizeEventAccess(token, room, keys);
+      return 200;
+    } catch (error) {
+      return (error as HttpError).status;
+    }
+  };
+
+  it("lets a room's token read that room only", async () => {
+    const jwt = await createParticipantToken({ roomName: "room-a", participantName: "p" }, keys);
+    expect(await status(jwt, "room-a")).toBe(200);
+    expect(await status(jwt, "room-b")).toBe(403);
+    expect(await status(jwt, null)).toBe(403);
+  });
+
+  it("lets a roomList token read every room", async () => {
+    const jwt = await createOperatorToken("ops", 60, keys);
+    expect(await status(jwt, null)).toBe(200);
+    expect(await status(jwt, "room-b")).toBe(200);
+  });
+
+  it("refuses missing, forged and foreign tokens with 401", async () => {
+    const foreign = await createParticipantToken(
+      { roomName: "room-a", participantName: "p" },
+      { ...keys, apiSecret: "another-secret-another-secret" },
+    );
+    expect(await status(null, "room-a")).toBe(401);
+    expect(await status("not.a.jwt", "room-a")).toBe(401);
+    expect(await status(foreign, "room-a")).toBe(401);
+  });
+
+  it("refuses an expired token with 401", async () => {
+    const jwt = await createParticipantToken(
+      { roomName: "room-a", participantName: "p" },
+      { ...keys, tokenTtlSeconds: 1 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await status(jwt, "room-a")).toBe(401);
+  });
+});
+
+describe("bearerToken", () => {
+  it("prefers the Authorization header, else the token parameter", () => {
+    const withHeader = new Request("http://x/api/events?token=q", {
+      headers: { Authorization: "Bearer h" },
+    });
+    expect(bearerToken(withHeader)).toBe("h");
+    expect(bearerToken(new Request("http://x/api/events?token=q"))).toBe("q");
+    expect(bearerToken(new Request("http://x/api/events"))).toBeNull();
+  });
+});
