@@ -40,22 +40,30 @@ function watch(client: RedisConnection): void {
     lastError = null;
   });
   // connect() keeps retrying through reconnectStrategy; a refused first attempt is no crash.
-  client.connect().catch(() => {});
+  const connecting = client.connect().then(
+    () => firstConnections.delete(client),
+    () => firstConnections.delete(client),
+  );
+  firstConnections.set(client, connecting);
 }
+
+/**
+ * Connections still making their first attempt. A command waits for that attempt (a new
+ * serverless instance's first webhook must not get a 503 for being early); after it, a
+ * disconnected client fails fast.
+ */
+const firstConnections = new WeakMap<RedisConnection, Promise<unknown>>();
 
 /** One command, bounded in time: a Redis that hangs is as unavailable as one that is down. */
 export async function redisCommand(client: RedisConnection, args: string[]): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("Redis did not answer in time")), COMMAND_TIMEOUT_MS);
+  });
   try {
-    return await Promise.race([
-      client.sendCommand(args),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error("Redis did not answer in time")),
-          COMMAND_TIMEOUT_MS,
-        );
-      }),
-    ]);
+    const connecting = firstConnections.get(client);
+    if (connecting && !client.isReady) await Promise.race([connecting, timeout]);
+    return await Promise.race([client.sendCommand(args), timeout]);
   } finally {
     clearTimeout(timer);
   }
