@@ -10,6 +10,13 @@
 export const DEV_API_KEY = "devkey";
 export const DEV_API_SECRET = "secret";
 
+/**
+ * A person joining a room asks for one token; a page reload or a reconnect asks for another.
+ * 60 a minute per address leaves room for a classroom or an office behind one NAT address
+ * joining at once, while a script minting tokens in a loop is stopped after one a second.
+ */
+export const DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE = 60;
+
 export interface Config {
   /** ws(s):// address of the LiveKit server that browsers connect to. */
   livekitUrl: string;
@@ -21,7 +28,10 @@ export interface Config {
   corsOrigin: string;
   /** Lifetime of the participant tokens issued by /api/token, in seconds. */
   tokenTtlSeconds: number;
-  /** Requests per minute one client may make to /api/token; 0 turns the limit off. */
+  /**
+   * Requests per minute one client address may make to /api/token (shared through Redis when
+   * REDIS_URL is set); 0 turns the limit off.
+   */
   tokenRateLimitPerMinute: number;
   /** Set: events are kept in a Redis Stream shared by every instance. Unset: in memory. */
   redisUrl: string | null;
@@ -108,7 +118,13 @@ export function loadConfig(env: Env): Config {
     port: integer(env, portName, 6080, 1, 65535),
     corsOrigin: text(env, "CORS_ORIGIN", "*"),
     tokenTtlSeconds: integer(env, "TOKEN_TTL_SECONDS", 6 * 60 * 60, 60, 7 * 24 * 60 * 60),
-    tokenRateLimitPerMinute: integer(env, "TOKEN_RATE_LIMIT_PER_MINUTE", 0, 0, 1_000_000),
+    tokenRateLimitPerMinute: integer(
+      env,
+      "TOKEN_RATE_LIMIT_PER_MINUTE",
+      DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE,
+      0,
+      1_000_000,
+    ),
     redisUrl,
     memoryEventLimit: integer(env, "EVENT_LOG_MEMORY_LIMIT", 1000, 1, 1_000_000),
     redisStreamMaxLen: integer(env, "EVENT_LOG_REDIS_MAXLEN", 10_000, 100, 10_000_000),
