@@ -9,6 +9,20 @@ const nextConfig = {
   // Lets a second build live beside the main one (parallel local runs); CI uses .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // The API answers JSON and event streams, never a document: nothing in it may run, be framed
+  // or be sniffed as HTML. (The page's headers depend on LIVEKIT_URL at runtime: proxy.ts.)
+  async headers() {
+    const apiHeaders = [
+      { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
+      { key: "X-Content-Type-Options", value: "nosniff" },
+      { key: "X-Frame-Options", value: "DENY" },
+      { key: "Referrer-Policy", value: "no-referrer" },
+    ];
+    return ["/api/:path*", "/token", "/webhook", "/livekit/webhook"].map((source) => ({
+      source,
+      headers: apiHeaders,
+    }));
+  },
   async rewrites() {
     return [
       { source: "/token", destination: "/api/token" },
