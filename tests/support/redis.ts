@@ -13,8 +13,16 @@ export interface RunningRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** Starts it again on the same port (after stop), with an empty data set. */
+  /** Starts it again on the same port (after stop): empty, or as it was if `persistent`. */
   restart(): Promise<void>;
+}
+
+export interface RedisOptions {
+  /**
+   * Append-only file fsynced on every write, as a production Redis holding the event log is
+   * configured: whatever it acknowledged survives a kill -9 and a restart.
+   */
+  persistent?: boolean;
 }
 
 function ping(port: number): Promise<boolean> {
@@ -28,7 +36,7 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<RunningRedis> {
+export async function startRedis(options: RedisOptions = {}): Promise<RunningRedis> {
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error("redis-server is not installed: `apt-get install redis-server` (.ci/run does)");
   }
@@ -46,8 +54,9 @@ export async function startRedis(): Promise<RunningRedis> {
         "127.0.0.1",
         "--save",
         "",
-        "--appendonly",
-        "no",
+        ...(options.persistent
+          ? ["--appendonly", "yes", "--appendfsync", "always"]
+          : ["--appendonly", "no"]),
         "--dir",
         dir,
       ],
