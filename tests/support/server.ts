@@ -116,7 +116,12 @@ export async function startServer(
     stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        // A graceful stop waits for open event streams; past a few seconds, kill.
+        const force = setTimeout(() => child.kill("SIGKILL"), 3000);
+        child.once("exit", () => {
+          clearTimeout(force);
+          resolve();
+        });
         child.kill(signal);
       }),
   };

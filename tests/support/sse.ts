@@ -37,6 +37,9 @@ export interface SseClient {
   /** Waits until `predicate` holds over the messages, or rejects after `timeoutMs`. */
   waitFor(predicate: (messages: SseMessage[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): void;
+  /** Stops reading: the server's writes back up, as with a client that cannot keep up. */
+  pause(): void;
+  resume(): void;
 }
 
 /** Opens `GET {baseUrl}/api/events` and resolves once the response headers arrived. */
@@ -94,6 +97,8 @@ export function connectSse(baseUrl: string, options: SseConnectOptions = {}): Pr
           response.destroy();
           request.destroy();
         },
+        pause: () => response.pause(),
+        resume: () => response.resume(),
       };
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {

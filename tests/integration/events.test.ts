@@ -1,0 +1,305 @@
+/**
+ * GET /api/events: the SSE stream of the webhook log, against the production build with the
+ * in-memory store (one instance). The Redis/two-instance half is in events-redis.test.ts.
+ */
+import { readFileSync } from "node:fs";
+import { AccessToken } from "livekit-server-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildWebhookEvent,
+  encodeWireJson,
+  postWebhook,
+  signWebhook,
+} from "../../scripts/livekit-wire";
+import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
+import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
+import { roomToken, sendWebhook } from "../support/webhooks";
+import { waitUntil } from "../support/wait";
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ SSE_HEARTBEAT_SECONDS: "1" });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const eventIds = (client: SseClient) => client.messages.map((m) => parseEventMessage(m).event.id);
+
+async function operatorToken(secret = TEST_API_SECRET, ttl = 600): Promise<string> {
+  const token = new AccessToken(TEST_API_KEY, secret, { identity: "operator", ttl });
+  token.addGrant({ roomList: true });
+  return token.toJwt();
+}
+
+async function subscribers(url = server.url): Promise<number> {
+  const response = await fetch(`${url}/api/health`);
+  return ((await response.json()) as { store: { subscribers: number } }).store.subscribers;
+}
+
+describe("the event stream", () => {
+  it("answers as server-sent events: headers, retry, id and data with the event as sent", async () => {
+    const room = "format";
+    const sent = await sendWebhook(server.url, "participant_joined", { room, identity: "ada" });
+    const client = await connectSse(server.url, { room, token: await roomToken(server.url, room) });
+    await client.waitFor((messages) => messages.length === 1);
+    client.close();
+    expect(client.status).toBe(200);
+    expect(client.headers["content-type"]).toMatch(/^text\/event-stream/);
+    expect(client.headers["cache-control"]).toBe("no-cache, no-transform");
+    expect(client.headers["x-accel-buffering"]).toBe("no");
+    expect(client.retry).toBeGreaterThan(0);
+    const message = client.messages[0]!;
+    const data = parseEventMessage(message);
+    expect(data.id).toBe(message.id);
+    expect(data.id).toBe(sent.body.id);
+    expect(data.room).toBe(room);
+    expect(typeof data.receivedAt).toBe("number");
+    expect(data.event).toEqual(JSON.parse(sent.rawBody));
+    expect(data.event.createdAt).toMatch(/^\d+$/);
+  });
+
+  it("sends the recent history, then live events, with no gap and no duplicate", async () => {
+    const room = "history-then-live";
+    const before: string[] = [];
+    for (let i = 0; i < 5; i++)
+      before.push((await sendWebhook(server.url, "track_published", { room })).eventId);
+    const client = await connectSse(server.url, {
+      room,
+      token: await roomToken(server.url, room),
+      limit: 3,
+    });
+    await client.waitFor((messages) => messages.length === 3);
+    // Live events race the history read on purpose: sent while the stream is being set up.
+    const live: string[] = [];
+    for (let i = 0; i < 5; i++)
+      live.push((await sendWebhook(server.url, "track_unpublished", { room })).eventId);
+    await client.waitFor((messages) => messages.length >= 8);
+    client.close();
+    expect(eventIds(client)).toEqual([...before.slice(2), ...live]);
+  });
+
+  it("resumes after Last-Event-ID (header or lastEventId) with exactly the missed events", async () => {
+    const room = "resume";
+    const token = await roomToken(server.url, room);
+    await sendWebhook(server.url, "room_started", { room });
+    const first = await connectSse(server.url, { room, token });
+    await first.waitFor((messages) => messages.length === 1);
+    first.close();
+    const missed: string[] = [];
+    for (let i = 0; i < 4; i++)
+      missed.push((await sendWebhook(server.url, "participant_joined", { room })).eventId);
+
+    const byHeader = await connectSse(server.url, {
+      room,
+      token,
+      lastEventId: first.messages[0]!.id,
+    });
+    const byQuery = await connectSse(server.url, {
+      room,
+      token,
+      query: { lastEventId: first.messages[0]!.id },
+    });
+    await byHeader.waitFor((messages) => messages.length === 4);
+    await byQuery.waitFor((messages) => messages.length === 4);
+    const after = await sendWebhook(server.url, "participant_left", { room });
+    await byHeader.waitFor((messages) => messages.length === 5);
+    await byQuery.waitFor((messages) => messages.length === 5);
+    byHeader.close();
+    byQuery.close();
+    expect(eventIds(byHeader)).toEqual([...missed, after.eventId]);
+    expect(eventIds(byQuery)).toEqual([...missed, after.eventId]);
+  });
+
+  it("carries only the token's room; a roomList token sees every room", async () => {
+    const roomA = await connectSse(server.url, {
+      room: "room-a",
+      token: await roomToken(server.url, "room-a"),
+      bearer: true,
+    });
+    const all = await connectSse(server.url, { token: await operatorToken() });
+    expect([roomA.status, all.status]).toEqual([200, 200]);
+    await waitUntil(() => roomA.retry !== null && all.retry !== null, "both streams start");
+    const b = await sendWebhook(server.url, "participant_joined", { room: "room-b" });
+    const a = await sendWebhook(server.url, "participant_joined", { room: "room-a" });
+    const egressB = await sendWebhook(server.url, "egress_ended", { room: "room-b" });
+    const ingressA = await sendWebhook(server.url, "ingress_started", { room: "room-a" });
+    await roomA.waitFor((messages) => messages.length === 2);
+    await all.waitFor((messages) => eventIds(all).includes(ingressA.eventId));
+    roomA.close();
+    all.close();
+    expect(eventIds(roomA)).toEqual([a.eventId, ingressA.eventId]);
+    expect(eventIds(all)).toEqual(
+      expect.arrayContaining([b.eventId, a.eventId, egressB.eventId, ingressA.eventId]),
+    );
+  });
+
+  it("sends a comment heartbeat", async () => {
+    const client = await connectSse(server.url, {
+      room: "quiet",
+      token: await roomToken(server.url, "quiet"),
+    });
+    await waitUntil(() => client.comments.includes("heartbeat"), "a heartbeat");
+    client.close();
+  });
+});
+
+describe("access to the event stream", () => {
+  const refusal = async (options: Parameters<typeof connectSse>[1]) => {
+    const client = await connectSse(server.url, options);
+    await client.ended;
+    return { status: client.status, body: JSON.parse(client.body()) as { errorMessage: string } };
+  };
+
+  it("refuses a missing, invalid, expired or foreign credential with 401", async () => {
+    const expired = new AccessToken(TEST_API_KEY, TEST_API_SECRET, { identity: "x", ttl: 1 });
+    expired.addGrant({ roomJoin: true, room: "r" });
+    const expiredJwt = await expired.toJwt();
+    const foreign = new AccessToken(TEST_API_KEY, "someone-elses-secret", { identity: "x" });
+    foreign.addGrant({ roomJoin: true, room: "r" });
+    const foreignJwt = await foreign.toJwt();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const options of [
+      { room: "r" },
+      { room: "r", token: "garbage" },
+      { room: "r", token: expiredJwt },
+      { room: "r", token: foreignJwt, bearer: true },
+      { token: await operatorToken("someone-elses-secret") },
+    ]) {
+      const { status, body } = await refusal(options);
+      expect(status, JSON.stringify(options)).toBe(401);
+      expect(body.errorMessage).toMatch(/credential/);
+    }
+  });
+
+  it("refuses a valid token for another room, or all rooms without roomList, with 403", async () => {
+    const token = await roomToken(server.url, "room-a");
+    expect(await refusal({ room: "room-b", token })).toEqual({
+      status: 403,
+      body: { errorMessage: "the credential is not for this room" },
+    });
+    expect((await refusal({ token })).status).toBe(403);
+  });
+
+  it("refuses a malformed Last-Event-ID or limit with 400", async () => {
+    const token = await roomToken(server.url, "r");
+    expect((await refusal({ room: "r", token, lastEventId: "yesterday" })).status).toBe(400);
+    expect((await refusal({ room: "r", token, limit: 100_000 })).status).toBe(400);
+    expect((await refusal({ room: "r", token, query: { limit: "-1" } })).status).toBe(400);
+  });
+
+  it("never writes a credential to the log", async () => {
+    const token = await roomToken(server.url, "r");
+    await refusal({ room: "other", token });
+    const client = await connectSse(server.url, { room: "r", token });
+    client.close();
+    expect(server.output()).not.toContain(token);
+    expect(server.output()).not.toContain(token.split(".")[2]!);
+  });
+});
+
+describe("the stream's lifetime", () => {
+  it("removes a client that disconnects at once: 1,000 cycles leave no subscriber and no growth", async () => {
+    const room = "cycles";
+    const token = await roomToken(server.url, room);
+    const rss = () =>
+      Number(
+        /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.process.pid}/status`, "utf8"))![1],
+      ) * 1024;
+    const cycle = async () => {
+      const client = await connectSse(server.url, { room, token });
+      await waitUntil(() => client.retry !== null, "stream start");
+      client.close();
+    };
+    for (let i = 0; i < 100; i++) await cycle();
+    await waitUntil(async () => (await subscribers()) === 0, "warm-up subscribers gone");
+    const before = rss();
+    for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 100 }, cycle));
+    await waitUntil(async () => (await subscribers()) === 0, "every subscriber removed");
+    const growth = rss() - before;
+    // 1,000 leaked subscribers with their streams and timers would hold tens of MB.
+    expect(growth).toBeLessThan(24 * 1024 * 1024);
+  });
+
+  it("drops a client that cannot keep up, without delaying the others, and it resumes by id", async () => {
+    const room = "slow";
+    const token = await roomToken(server.url, room);
+    const fast = await connectSse(server.url, { room, token });
+    const slow = await connectSse(server.url, { room, token });
+    await waitUntil(() => fast.retry !== null && slow.retry !== null, "both streams start");
+    slow.pause();
+    const padding = "x".repeat(60_000);
+    const sent: string[] = [];
+    // Until the slow client is dropped (its backlog plus the kernel's socket buffers, a few MB),
+    // each event must reach the fast client before the next is sent: it never waits for the slow one.
+    while ((await subscribers()) === 2) {
+      expect(sent.length, "the slow client was never dropped").toBeLessThan(400);
+      const event = buildWebhookEvent("participant_joined", { room });
+      event.padding = padding;
+      const body = encodeWireJson(event);
+      const response = await postWebhook(
+        `${server.url}/api/webhook`,
+        body,
+        signWebhook(body, TEST_API_KEY, TEST_API_SECRET),
+      );
+      expect(response.status).toBe(200);
+      sent.push(String(event.id));
+      await fast.waitFor((messages) => messages.length === sent.length);
+    }
+    expect(eventIds(fast)).toEqual(sent);
+    slow.resume();
+    await slow.ended;
+    const got = eventIds(slow);
+    expect(got).toEqual(sent.slice(0, got.length));
+    const resumed = await connectSse(server.url, {
+      room,
+      token,
+      lastEventId: slow.messages.at(-1)?.id ?? "0-0",
+    });
+    await resumed.waitFor((messages) => messages.length === sent.length - got.length, 20_000);
+    resumed.close();
+    fast.close();
+    expect([...got, ...eventIds(resumed)]).toEqual(sent);
+  });
+});
+
+describe("the stream's own cut before the function limit", () => {
+  it("ends the response after SSE_MAX_SECONDS and the client resumes by id with nothing lost", async () => {
+    const short = await startServer({ SSE_MAX_SECONDS: "2" });
+    try {
+      const room = "cut";
+      const token = await roomToken(short.url, room);
+      let client = await connectSse(short.url, { room, token, limit: 0 });
+      await waitUntil(() => client.retry !== null, "the first stream starts");
+      // Events keep coming while streams are cut and resumed.
+      const sent: string[] = [];
+      let sending = true;
+      const sender = (async () => {
+        while (sending) {
+          sent.push((await sendWebhook(short.url, "track_published", { room })).eventId);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const received: string[] = [];
+      let lastEventId: string | undefined;
+      for (let cut = 1; ; cut++) {
+        expect(client.status).toBe(200);
+        await client.ended;
+        received.push(...eventIds(client));
+        lastEventId = client.messages.at(-1)?.id ?? lastEventId;
+        if (cut === 2) break;
+        client = await connectSse(short.url, { room, token, lastEventId });
+      }
+      sending = false;
+      await sender;
+      const tail = await connectSse(short.url, { room, token, lastEventId });
+      await tail.waitFor(() => received.length + tail.messages.length >= sent.length);
+      tail.close();
+      received.push(...eventIds(tail));
+      expect(received).toEqual(sent);
+      expect(sent.length).toBeGreaterThan(20);
+    } finally {
+      await short.stop();
+    }
+  });
+});
