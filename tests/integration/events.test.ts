@@ -125,7 +125,7 @@ describe("the event stream", () => {
     const egressB = await sendWebhook(server.url, "egress_ended", { room: "room-b" });
     const ingressA = await sendWebhook(server.url, "ingress_started", { room: "room-a" });
     await roomA.waitFor((messages) => messages.length === 2);
-    await all.waitFor((messages) => eventIds(all).includes(ingressA.eventId));
+    await all.waitFor(() => eventIds(all).includes(ingressA.eventId));
     roomA.close();
     all.close();
     expect(eventIds(roomA)).toEqual([a.eventId, ingressA.eventId]);
