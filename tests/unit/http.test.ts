@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { answer, HttpError, readBodyText, readJsonObject } from "@/lib/http";
+
+const request = (body: BodyInit | null, headers: Record<string, string> = {}) =>
+  new Request("http://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+
+describe("readBodyText", () => {
+  it("reads a body up to the limit and refuses a byte more with 413", async () => {
+    expect(await readBodyText(request("12345"), 5)).toBe("12345");
+    await expect(readBodyText(request("123456"), 5)).rejects.toMatchObject({ status: 413 });
+  });
+
+  it("refuses a streamed body that grows past the limit without a Content-Length", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new Uint8Array(1000));
+        controller.close();
+      },
+    });
+    await expect(readBodyText(request(stream), 4000)).rejects.toMatchObject({ status: 413 });
+  });
+
+  it("replaces invalid UTF-8 instead of throwing", async () => {
+    expect(await readBodyText(request(new Uint8Array([0x7b, 0xff, 0x7d])), 10)).toBe("{\uFFFD}");
+  });
+});
+
+describe("readJsonObject", () => {
+  it.each([
+    ["", /empty/],
+    ["[]", /JSON object/],
+    ["null", /JSON object/],
+    ["{", /not valid JSON/],
+  ])("refuses %j with a 400 that says why", async (body, message) => {
+    await expect(readJsonObject(request(body), 100)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(message),
+    });
+  });
+});
+
+describe("answer", () => {
+  it("turns an HttpError into JSON with its status and headers, plus the extra headers", async () => {
+    const response = await answer({ "Access-Control-Allow-Origin": "*" }, async () => {
+      throw new HttpError(429, "slow down", { "Retry-After": "3" });
+    });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("3");
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await response.json()).toEqual({ errorMessage: "slow down" });
+  });
+
+  it("hides an unexpected error behind a JSON 500", async () => {
+    const response = await answer({}, async () => {
+      throw new TypeError("secret internals");
+    });
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain("secret internals");
+  });
+});
