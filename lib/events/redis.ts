@@ -79,36 +79,29 @@ export class RedisEventStore implements EventStore {
   }
 
   async readSince(afterId: string, { room, limit }: ReadOptions): Promise<StoredEvent[]> {
-    const result: StoredEvent[] = [];
-    let start = `(${afterId}`;
-    while (result.length < limit) {
-      const page = (await this.command([
-        "XRANGE",
-        this.streamKey,
-        start,
-        "+",
-        "COUNT",
-        String(READ_PAGE),
-      ])) as StreamEntry[];
-      for (const entry of page) {
-        const stored = parseEntry(entry, room);
-        if (stored && result.length < limit) result.push(stored);
-      }
-      if (page.length < READ_PAGE) break;
-      start = `(${page[page.length - 1]![0]}`;
-    }
-    return result;
+    return this.scan("XRANGE", `(${afterId}`, "+", room, limit);
   }
 
   async readLatest({ room, limit }: ReadOptions): Promise<StoredEvent[]> {
+    return (await this.scan("XREVRANGE", "+", "-", room, limit)).reverse();
+  }
+
+  /** Pages through the stream from `from` towards `to`, keeping `room`'s events, up to `limit`. */
+  private async scan(
+    command: "XRANGE" | "XREVRANGE",
+    from: string,
+    to: string,
+    room: string | null,
+    limit: number,
+  ): Promise<StoredEvent[]> {
     const result: StoredEvent[] = [];
-    let end = "+";
+    let cursor = from;
     while (result.length < limit) {
       const page = (await this.command([
-        "XREVRANGE",
+        command,
         this.streamKey,
-        end,
-        "-",
+        cursor,
+        to,
         "COUNT",
         String(READ_PAGE),
       ])) as StreamEntry[];
@@ -117,9 +110,9 @@ export class RedisEventStore implements EventStore {
         if (stored && result.length < limit) result.push(stored);
       }
       if (page.length < READ_PAGE) break;
-      end = `(${page[page.length - 1]![0]}`;
+      cursor = `(${page[page.length - 1]![0]}`;
     }
-    return result.reverse();
+    return result;
   }
 
   async subscribe(room: string | null, listener: EventListener): Promise<() => void> {

@@ -56,6 +56,16 @@ function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
+/** `next start` of the production build on a loopback port, its output piped. */
+function spawnNext(port: number, env: Record<string, string>) {
+  const next = path.join(ROOT, "node_modules/next/dist/bin/next");
+  return spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: serverEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
 /** Starts `next start`; resolves once /api/health answers, rejects if the process exits first. */
 export async function startServer(
   env: Record<string, string> = {},
@@ -63,30 +73,15 @@ export async function startServer(
 ): Promise<RunningServer> {
   assertBuilt();
   const listenPort = port ?? (await freePort());
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/next/dist/bin/next"),
-      "start",
-      "-p",
-      String(listenPort),
-      "-H",
-      "127.0.0.1",
-    ],
-    {
-      cwd: ROOT,
-      env: serverEnv({
-        LIVEKIT_API_KEY: TEST_API_KEY,
-        LIVEKIT_API_SECRET: TEST_API_SECRET,
-        LIVEKIT_URL: TEST_LIVEKIT_URL,
-        ...env,
-      }),
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawnNext(listenPort, {
+    LIVEKIT_API_KEY: TEST_API_KEY,
+    LIVEKIT_API_SECRET: TEST_API_SECRET,
+    LIVEKIT_URL: TEST_LIVEKIT_URL,
+    ...env,
+  });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<never>((_, reject) =>
     child.once("exit", (code) => reject(new Error(`next start exited with ${code}:\n${output}`))),
   );
@@ -134,22 +129,7 @@ export async function runServerExpectingExit(
   assertBuilt();
   const port = await freePort();
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, "node_modules/next/dist/bin/next"),
-        "start",
-        "-p",
-        String(port),
-        "-H",
-        "127.0.0.1",
-      ],
-      {
-        cwd: ROOT,
-        env: serverEnv(env),
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const child = spawnNext(port, env);
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
