@@ -1,0 +1,625 @@
+/**
+ * The generated bad requests of tests/hardening/bad-input.test.ts, each with the answer the
+ * contract gives it (the oracle), written out from the spec rather than imported from lib/:
+ * random and non-JSON bodies, wrong types, huge and unicode strings, `__proto__`/`constructor`
+ * keys, truncated bodies, odd content types, repeated and garbage headers, forged JWTs.
+ */
+import { createHash, createHmac } from "node:crypto";
+import fc from "fast-check";
+import { buildWebhookEvent, encodeWireJson, EVENT_TYPES } from "../../../scripts/livekit-wire";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../support/server";
+import type { Framing, RawRequest } from "./raw-http";
+
+export const TOKEN_MAX_BODY = 16 * 1024;
+export const WEBHOOK_MAX_BODY = 1024 * 1024;
+
+export type Expectation = { statuses: number[]; why: string };
+
+const decoder = () => new TextDecoder();
+
+/** POST /api/token: README's contract, written out from the spec, not imported from lib/. */
+export function expectToken(body: Buffer): Expectation & { request?: Record<string, unknown> } {
+  if (body.length > TOKEN_MAX_BODY) return { statuses: [413], why: "body over 16 KB" };
+  const text = decoder().decode(body);
+  if (text.trim() === "") return { statuses: [400], why: "empty body" };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { statuses: [400], why: "not JSON" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { statuses: [400], why: "not a JSON object" };
+  }
+  const fields = value as Record<string, unknown>;
+  const present = (name: string) => Object.hasOwn(fields, name) && fields[name] !== null;
+  const name = (v: unknown) => typeof v === "string" && v.trim() !== "" && v.length <= 128;
+  if (!present("roomName") || !present("participantName")) {
+    return { statuses: [400], why: "required field missing" };
+  }
+  if (!name(fields.roomName) || !name(fields.participantName)) {
+    return { statuses: [400], why: "bad roomName/participantName" };
+  }
+  if (present("identity") && !name(fields.identity))
+    return { statuses: [400], why: "bad identity" };
+  if (
+    present("metadata") &&
+    (typeof fields.metadata !== "string" || fields.metadata.length > 4096)
+  ) {
+    return { statuses: [400], why: "bad metadata" };
+  }
+  return { statuses: [200], why: "valid request", request: fields };
+}
+
+type JwtKind =
+  | "valid"
+  | "valid-bearer"
+  | "none"
+  | "empty"
+  | "garbage"
+  | "wrong-secret"
+  | "wrong-issuer"
+  | "expired"
+  | "not-yet-valid"
+  | "no-sha256"
+  | "wrong-sha256"
+  | "alg-none"
+  | "alg-hs512-wrong"
+  | "truncated"
+  | "huge"
+  | "two-tokens";
+
+const SIGNED_KINDS: JwtKind[] = ["valid", "valid-bearer"];
+
+/** POST /api/webhook. */
+function expectWebhook(body: Buffer, jwt: JwtKind, text: string): Expectation {
+  if (body.length > WEBHOOK_MAX_BODY) return { statuses: [413], why: "body over 1 MB" };
+  if (!SIGNED_KINDS.includes(jwt)) return { statuses: [401], why: `credential: ${jwt}` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { statuses: [400], why: "signed, not JSON" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { statuses: [400], why: "signed, not a JSON object" };
+  }
+  const event = value as Record<string, unknown>;
+  const text_ = (v: unknown) => typeof v === "string" && v !== "";
+  if (!text_(event.event) || !text_(event.id)) {
+    // protobuf may refuse the shape first; either way it is the body's fault: 400.
+    return { statuses: [400], why: "signed, no event type or id" };
+  }
+  // A well-typed event is stored (200); a field of the wrong type is refused as a bad body.
+  return { statuses: [200, 400], why: "signed object with event and id" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators.
+
+const unicodeText = fc.string({ unit: "grapheme", maxLength: 40 });
+const binaryText = fc.string({ unit: "binary", maxLength: 40 });
+/** Long strings without generating each character: a repeated unit. */
+const longText = fc
+  .tuple(
+    fc.constantFrom("a", "é", "😀", " ", "\u0000", "\u202e", "👩‍👩‍👧"),
+    fc.integer({ min: 100, max: 6000 }),
+  )
+  .map(([unit, count]) => unit.repeat(count));
+const nastyKey = fc.constantFrom(
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "__defineGetter__",
+  "",
+);
+
+/** Any JSON value, with the odd keys and long strings mixed in. */
+const anyJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.dictionary(fc.oneof(nastyKey, unicodeText), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
+  fc.oneof(unicodeText, longText, binaryText),
+);
+
+/** A value for one token field: valid, blank, too long, the wrong type... */
+const fieldValue = fc.oneof(
+  { arbitrary: fc.constantFrom("room-1", "alice", "Ünïcødé 会议室 🎥"), weight: 6 },
+  { arbitrary: unicodeText, weight: 3 },
+  { arbitrary: fc.constantFrom("", "   ", "\t\n", "\u00a0"), weight: 1 },
+  { arbitrary: longText, weight: 1 },
+  {
+    arbitrary: fc.constantFrom(null, 0, -1, 1e308, true, false, [], {}, ["a"], { a: 1 }),
+    weight: 2,
+  },
+  { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 },
+);
+
+/** JSON text of an object written key by key: keys may repeat, `__proto__` stays a key. */
+function objectText(entries: [string, unknown][]): string {
+  return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? "null"}`).join(",")}}`;
+}
+
+const tokenObject = fc
+  .record(
+    {
+      roomName: fieldValue,
+      participantName: fieldValue,
+      identity: fieldValue,
+      metadata: fc.oneof(fieldValue, fc.string({ maxLength: 5000 })),
+      extra: fc.array(
+        fc.tuple(
+          fc.oneof(nastyKey, unicodeText, fc.constantFrom("roomName", "participantName")),
+          anyJson,
+        ),
+        { maxLength: 3 },
+      ),
+    },
+    { requiredKeys: [] },
+  )
+  .map(({ extra, ...fields }) => objectText([...Object.entries(fields), ...(extra ?? [])]));
+
+/** A body: JSON text, cut JSON, random bytes, empty, huge. */
+function bodyOf(json: fc.Arbitrary<string>, hugeBytes: number): fc.Arbitrary<Buffer> {
+  return fc.oneof(
+    { arbitrary: json.map((text) => Buffer.from(text)), weight: 10 },
+    { arbitrary: anyJson.map((value) => Buffer.from(JSON.stringify(value) ?? "")), weight: 3 },
+    {
+      arbitrary: fc
+        .tuple(json, fc.double({ min: 0, max: 1, noNaN: true }))
+        .map(([text, at]) => Buffer.from(text.slice(0, Math.floor(text.length * at)))),
+      weight: 2,
+    },
+    { arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)), weight: 2 },
+    {
+      arbitrary: fc
+        .constantFrom("", " ", "null", "[]", "{}", "\ufeff{}", '{"a":', "\u0000")
+        .map((t) => Buffer.from(t)),
+      weight: 1,
+    },
+    {
+      arbitrary: fc
+        .integer({ min: 1, max: 64 })
+        .map((extra) => Buffer.alloc(hugeBytes + extra, "{")),
+      weight: 1,
+    },
+  );
+}
+
+const contentType = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "application/webhook+json",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data",
+  "multipart/form-data; boundary=",
+  "application/octet-stream",
+  "*/*",
+  "application/json; charset=latin1",
+  "garbage/☃".replace("☃", "\u00e9"),
+  ";;;",
+);
+
+/** Header values as HTTP carries them: visible ASCII and Latin-1, no line breaks. */
+const headerValue = fc.oneof(
+  fc
+    .string({ unit: "binary-ascii", maxLength: 60 })
+    .map((v) => v.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, "")),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u00e9\u00ff",
+    "null",
+    "undefined",
+    "0",
+    "-1",
+    "1e999",
+    "a".repeat(4000),
+  ),
+);
+
+const extraHeader: fc.Arbitrary<[string, string]> = fc.tuple(
+  fc.constantFrom(
+    "X-Forwarded-For",
+    "X-Real-IP",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "Forwarded",
+    "Origin",
+    "Referer",
+    "Cookie",
+    "Accept",
+    "Accept-Encoding",
+    "Content-Encoding",
+    "Last-Event-ID",
+    "User-Agent",
+    "X-Requested-With",
+    "Range",
+    "If-None-Match",
+    "Content-Type",
+    "Authorization",
+    "X-Garbage-\u0041",
+  ),
+  headerValue,
+);
+
+const methodArb = fc.oneof(
+  { arbitrary: fc.constant("POST"), weight: 20 },
+  { arbitrary: fc.constantFrom("GET", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"), weight: 2 },
+);
+
+const framingArb: fc.Arbitrary<Framing> = fc.oneof(
+  { arbitrary: fc.constant<Framing>("length"), weight: 12 },
+  { arbitrary: fc.constant<Framing>("chunked"), weight: 4 },
+  { arbitrary: fc.constant<Framing>("cut"), weight: 1 },
+);
+
+const queryArb = fc.oneof(
+  { arbitrary: fc.constant(""), weight: 5 },
+  {
+    arbitrary: fc.constantFrom(
+      "?",
+      "?a=1&a=2",
+      "?room=%ZZ",
+      "?%00=%00",
+      "?__proto__[x]=1",
+      "?token=x.y.z",
+    ),
+    weight: 1,
+  },
+);
+
+const hostArb = fc.oneof(
+  { arbitrary: fc.constant<string | null>(null), weight: 10 },
+  {
+    arbitrary: fc.constantFrom(
+      "a b",
+      "",
+      "[::1",
+      "example.com:99999",
+      "ex%61mple.com",
+      "\u00e9.test",
+      "localhost:0",
+    ),
+    weight: 1,
+  },
+);
+
+// --- JWTs
+
+const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
+
+function hs(
+  alg: "HS256" | "HS512",
+  claims: object,
+  secret: string,
+  header: object = { alg, typ: "JWT" },
+): string {
+  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  const signature = createHmac(alg === "HS256" ? "sha256" : "sha512", secret)
+    .update(signingInput)
+    .digest("base64url");
+  return `${signingInput}.${signature}`;
+}
+
+/** The Authorization value for a webhook body, honest or forged in the way `kind` says. */
+function webhookAuthorization(kind: JwtKind, text: string, noise: string): string | null {
+  const now = Math.floor(Date.now() / 1000);
+  const sha256 = createHash("sha256").update(text, "utf8").digest("base64");
+  const claims = { iss: TEST_API_KEY, exp: now + 300, nbf: now, iat: now, sha256 };
+  switch (kind) {
+    case "valid":
+      return hs("HS256", claims, TEST_API_SECRET);
+    case "valid-bearer":
+      return `Bearer ${hs("HS256", claims, TEST_API_SECRET)}`;
+    case "none":
+      return null;
+    case "empty":
+      return noise.length % 2 ? "" : "Bearer ";
+    case "garbage":
+      return noise || "x";
+    case "wrong-secret":
+      return hs("HS256", claims, `${TEST_API_SECRET}-not`);
+    case "wrong-issuer":
+      return hs("HS256", { ...claims, iss: "someone-else" }, TEST_API_SECRET);
+    case "expired":
+      return hs(
+        "HS256",
+        { ...claims, exp: now - 600, nbf: now - 900, iat: now - 900 },
+        TEST_API_SECRET,
+      );
+    case "not-yet-valid":
+      return hs("HS256", { ...claims, nbf: now + 3600, exp: now + 7200 }, TEST_API_SECRET);
+    case "no-sha256":
+      return hs("HS256", { iss: claims.iss, exp: claims.exp, nbf: claims.nbf }, TEST_API_SECRET);
+    case "wrong-sha256":
+      return hs(
+        "HS256",
+        { ...claims, sha256: createHash("sha256").update(`${text} `).digest("base64") },
+        TEST_API_SECRET,
+      );
+    case "alg-none":
+      return `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${b64url(JSON.stringify(claims))}.`;
+    case "alg-hs512-wrong":
+      return hs("HS512", claims, `${TEST_API_SECRET}x`);
+    case "truncated": {
+      const token = hs("HS256", claims, TEST_API_SECRET);
+      return token.slice(0, Math.max(1, token.length - 1 - (noise.length % 20)));
+    }
+    case "huge":
+      // Long, yet within Node's 16 KB for all headers (past it Node itself answers 431).
+      return `eyJ${"A".repeat(6000)}.eyJ${"B".repeat(6000)}.${"C".repeat(100)}`;
+    case "two-tokens":
+      return `${hs("HS256", claims, TEST_API_SECRET)} ${hs("HS256", claims, TEST_API_SECRET)}`;
+  }
+}
+
+const jwtKind = fc.oneof(
+  { arbitrary: fc.constantFrom<JwtKind>("valid", "valid-bearer"), weight: 8 },
+  {
+    arbitrary: fc.constantFrom<JwtKind>(
+      "none",
+      "empty",
+      "garbage",
+      "wrong-secret",
+      "wrong-issuer",
+      "expired",
+      "not-yet-valid",
+      "no-sha256",
+      "wrong-sha256",
+      "alg-none",
+      "alg-hs512-wrong",
+      "truncated",
+      "huge",
+      "two-tokens",
+    ),
+    weight: 8,
+  },
+);
+
+/**
+ * Node refuses a request whose headers exceed 16 KB with its own 431 before the app sees it;
+ * the generated garbage stays under that so the app's answer is what gets checked.
+ */
+function withinHeaderBudget(headers: [string, string][]): [string, string][] {
+  const kept: [string, string][] = [];
+  let size = 0;
+  for (const header of headers) {
+    size += header[0].length + header[1].length + 4;
+    if (size <= 14_000 || kept.length === 0) kept.push(header);
+  }
+  return kept;
+}
+
+/** A webhook body: LiveKit's own events, then mutated ones, then anything. */
+const webhookJson = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...EVENT_TYPES),
+        fc.oneof(
+          fc.constant("room-1"),
+          unicodeText.filter((s) => s !== ""),
+        ),
+        fc.boolean(),
+      )
+      .map(([type, room, spaced]) => encodeWireJson(buildWebhookEvent(type, { room }), spaced)),
+    weight: 6,
+  },
+  {
+    // LiveKit's event with fields replaced by anything: wrong types, odd keys, unknown fields.
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...EVENT_TYPES),
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              nastyKey,
+              fc.constantFrom(
+                "event",
+                "id",
+                "createdAt",
+                "room",
+                "participant",
+                "track",
+                "egressInfo",
+                "ingressInfo",
+                "numDropped",
+                "roomEndReason",
+              ),
+              unicodeText,
+            ),
+            anyJson,
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      )
+      .map(([type, replaced]) => {
+        const event = buildWebhookEvent(type) as Record<string, unknown>;
+        return objectText([...Object.entries(event), ...replaced]);
+      }),
+    weight: 6,
+  },
+  { arbitrary: anyJson.map((value) => JSON.stringify(value) ?? ""), weight: 2 },
+);
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Generated {
+  request: RawRequest;
+  expectation: Expectation;
+}
+
+export const tokenRequestArb: fc.Arbitrary<Generated> = fc
+  .record({
+    method: methodArb,
+    path: fc.constantFrom("/api/token", "/token"),
+    query: queryArb,
+    body: bodyOf(tokenObject, TOKEN_MAX_BODY),
+    contentType: fc.option(contentType, { nil: null }),
+    extra: fc.array(extraHeader, { maxLength: 4 }),
+    host: hostArb,
+    framing: framingArb,
+  })
+  .map(({ method, path, query, body, contentType, extra, host, framing }) => {
+    const headers: [string, string][] = [];
+    if (host !== null) headers.push(["Host", host]);
+    if (contentType !== null) headers.push(["Content-Type", contentType]);
+    headers.push(...extra);
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const request: RawRequest = {
+      method,
+      path: path + query,
+      headers: withinHeaderBudget(headers),
+      body: hasBody ? body : Buffer.alloc(0),
+      framing: hasBody ? framing : "length",
+    };
+    return { request, expectation: expectMethod(method, "POST", () => expectToken(body)) };
+  });
+
+export const webhookRequestArb: fc.Arbitrary<Generated> = fc
+  .record({
+    method: methodArb,
+    path: fc.constantFrom("/api/webhook", "/webhook", "/livekit/webhook"),
+    query: queryArb,
+    json: webhookJson,
+    bodyKind: fc.oneof(
+      { arbitrary: fc.constant<"json">("json"), weight: 30 },
+      { arbitrary: fc.constantFrom<"bytes" | "cut-json">("bytes", "cut-json"), weight: 6 },
+      // 1 MB each: a few dozen show the limit holds without spending the run on bytes.
+      { arbitrary: fc.constant<"huge">("huge"), weight: 1 },
+    ),
+    bytes: fc.uint8Array({ maxLength: 200 }),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    jwt: jwtKind,
+    noise: headerValue,
+    contentType: fc.option(contentType, { nil: null }),
+    extra: fc.array(extraHeader, { maxLength: 3 }),
+    repeatAuthorization: fc.boolean(),
+    host: hostArb,
+    framing: framingArb,
+  })
+  .map((g) => {
+    let text: string;
+    let body: Buffer;
+    if (g.bodyKind === "bytes") {
+      body = Buffer.from(g.bytes);
+      text = decoder().decode(body);
+    } else if (g.bodyKind === "huge") {
+      text = `{"event":"room_started","id":"EV_x","pad":"${"x".repeat(WEBHOOK_MAX_BODY)}"}`;
+      body = Buffer.from(text);
+    } else {
+      text = g.bodyKind === "cut-json" ? g.json.slice(0, Math.floor(g.json.length * g.at)) : g.json;
+      body = Buffer.from(text);
+    }
+    const authorization = webhookAuthorization(g.jwt, text, g.noise);
+    const headers: [string, string][] = [];
+    if (g.host !== null) headers.push(["Host", g.host]);
+    if (authorization !== null) headers.push(["Authorization", authorization]);
+    // A second Authorization after the first: HTTP keeps the first one for this header.
+    if (authorization !== null && g.repeatAuthorization) headers.push(["Authorization", g.noise]);
+    if (g.contentType !== null) headers.push(["Content-Type", g.contentType]);
+    headers.push(...g.extra.filter(([name]) => name.toLowerCase() !== "authorization"));
+    const hasBody = g.method !== "GET" && g.method !== "HEAD";
+    const request: RawRequest = {
+      method: g.method,
+      path: g.path + g.query,
+      headers: withinHeaderBudget(headers),
+      body: hasBody ? body : Buffer.alloc(0),
+      framing: hasBody ? g.framing : "length",
+    };
+    return {
+      request,
+      expectation: expectMethod(g.method, "POST", () => expectWebhook(body, g.jwt, text)),
+    };
+  });
+
+/** What GET /api/events answers when the credential is good: 400 for a bad id or limit. */
+function eventsStatus(
+  credential: string,
+  method: string,
+  lastEventId: string | null,
+  limit: string | null,
+): number {
+  if (method !== "GET") return 405;
+  if (credential === "none" || credential === "garbage" || credential === "wrong-secret")
+    return 401;
+  if (credential === "wrong-room") return 403;
+  // HTTP strips the spaces and tabs around a header value; an empty one counts as absent.
+  const id = lastEventId?.replace(/^[ \t]+|[ \t]+$/g, "") || null;
+  if (id !== null && !/^\d{1,15}-\d{1,15}$/.test(id)) return 400;
+  if (limit !== null && (!/^\d+$/.test(limit) || Number(limit) > 1000)) return 400;
+  return 200;
+}
+
+/**
+ * Requests to the event stream that must be refused: bad credentials, ids and limits. (A
+ * request the stream would accept is left out: it stays open, and the load test covers it.)
+ */
+export function eventsRequestArb(roomToken: string): fc.Arbitrary<Generated> {
+  const now = Math.floor(Date.now() / 1000);
+  const grant = (room: string) => ({
+    iss: TEST_API_KEY,
+    sub: "v",
+    nbf: now,
+    exp: now + 3600,
+    video: { roomJoin: true, room },
+  });
+  const tokens: Record<string, string> = {
+    "wrong-room": hs("HS256", grant("other-room"), TEST_API_SECRET),
+    "wrong-secret": hs("HS256", grant("room-1"), "not-the-secret"),
+    good: roomToken,
+  };
+  return fc
+    .record({
+      credential: fc.constantFrom("none", "garbage", "wrong-room", "wrong-secret", "good", "good"),
+      garbage: headerValue,
+      lastEventId: fc.oneof(
+        fc.constant(null),
+        fc.constantFrom("abc", "1-", "-1", "1.5-0", `${"9".repeat(40)}-0`, "\u00ff1-0", "1-0-0"),
+        headerValue,
+      ),
+      limit: fc.oneof(
+        fc.constant(null),
+        fc.constantFrom("-1", "1001", "1e3", "abc", "", "0x10", " 5", "5"),
+      ),
+      viaQuery: fc.boolean(),
+      method: fc.constantFrom("GET", "GET", "GET", "POST", "DELETE"),
+    })
+    .map((g) => ({ ...g, status: eventsStatus(g.credential, g.method, g.lastEventId, g.limit) }))
+    .filter(({ status }) => status !== 200)
+    .map(({ credential, garbage, lastEventId, limit, viaQuery, method, status }) => {
+      const token =
+        credential === "none"
+          ? null
+          : credential === "garbage"
+            ? garbage.trim() || "x"
+            : tokens[credential]!;
+      const params = new URLSearchParams({ room: "room-1" });
+      if (token !== null && viaQuery) params.set("token", token);
+      if (limit !== null) params.set("limit", limit);
+      const headers: [string, string][] = [];
+      if (token !== null && !viaQuery) headers.push(["Authorization", `Bearer ${token}`]);
+      if (lastEventId !== null) headers.push(["Last-Event-ID", lastEventId]);
+      const request: RawRequest = {
+        method,
+        path: `/api/events?${params}`,
+        headers,
+        body: Buffer.alloc(0),
+        framing: "length",
+      };
+      return { request, expectation: { statuses: [status], why: `events: ${credential}` } };
+    });
+}
+
+/** Methods other than the endpoint's: 405 (OPTIONS: the CORS preflight's 204). */
+function expectMethod(method: string, allowed: string, forAllowed: () => Expectation): Expectation {
+  if (method === allowed) return forAllowed();
+  if (method === "OPTIONS") return { statuses: [204, 405], why: "OPTIONS" };
+  return { statuses: [405], why: `method ${method}` };
+}
+
+// ---------------------------------------------------------------------------------------------
