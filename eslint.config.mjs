@@ -6,7 +6,8 @@ const config = [
   ...nextTypescript,
   {
     ignores: [
-      ".next/**",
+      // .next and the side builds of NEXT_DIST_DIR (.next-*), all gitignored.
+      ".next*/**",
       "node_modules/**",
       "next-env.d.ts",
       "test-results/**",
