@@ -4,6 +4,7 @@
  * cut short with the connection closed in the middle.
  */
 import http from "node:http";
+import zlib from "node:zlib";
 
 export type Framing = "length" | "chunked" | "cut";
 
@@ -87,11 +88,15 @@ function sendOnce(
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {
           clearTimeout(timer);
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString("utf8"),
-          });
+          try {
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: decode(Buffer.concat(chunks), response.headers["content-encoding"]),
+            });
+          } catch (error) {
+            reject(error);
+          }
         });
         response.on("error", reject);
       },
@@ -117,6 +122,21 @@ function sendOnce(
     }
     req.end(request.body);
   });
+}
+
+/** The body as the client reads it: a generated Accept-Encoding may get a compressed answer. */
+function decode(body: Buffer, encoding: string | undefined): string {
+  if (body.length === 0) return "";
+  switch (encoding?.trim().toLowerCase()) {
+    case "gzip":
+      return zlib.gunzipSync(body).toString("utf8");
+    case "deflate":
+      return zlib.inflateSync(body).toString("utf8");
+    case "br":
+      return zlib.brotliDecompressSync(body).toString("utf8");
+    default:
+      return body.toString("utf8");
+  }
 }
 
 export function closeRawAgent(): void {
