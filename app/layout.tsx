@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,15 +8,16 @@ export const metadata: Metadata = {
   description: "Join a LiveKit room and watch its webhook events live.",
 };
 
-/**
- * Rendered per request: proxy.ts gives each response a fresh CSP nonce, and Next can only put it
- * on its scripts while rendering. A page prerendered at build would carry scripts the CSP blocks.
- */
-export const dynamic = "force-dynamic";
-
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Rendered per request: proxy.ts gives each response a fresh CSP nonce, and Next can only put it
+ * on its scripts while rendering. Waiting on `connection()` makes every page a request-time render;
+ * `export const dynamic = "force-dynamic"` alone still served `/` with scripts that carried no
+ * nonce, which the CSP blocked, so the page never hydrated.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>
