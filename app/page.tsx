@@ -1,7 +1,5 @@
+import { App } from "./components/App";
+
 export default function Home() {
-  return (
-    <main>
-      <h1>LiveKit app server</h1>
-    </main>
-  );
+  return <App />;
 }
