@@ -8,6 +8,7 @@ import {
   createLocalTracks,
   createLocalVideoTrack,
   DisconnectReason,
+  type MediaDeviceFailure,
   Room,
   Track,
   type LocalTrack,
@@ -28,7 +29,6 @@ import {
 /** Loaded on join only (App's dynamic import): everything of LiveKit's lives below here. */
 export default function RoomView({ session, onLeave }: { session: Session; onLeave: () => void }) {
   const [attempt, setAttempt] = useState(0);
-  const media = useLocalMedia();
   const main = useRef<HTMLElement>(null);
   useLabelledFocusToggles(main);
   return (
@@ -37,7 +37,6 @@ export default function RoomView({ session, onLeave }: { session: Session; onLea
         <Connection
           key={attempt}
           session={session}
-          media={media}
           onRetry={() => setAttempt((current) => current + 1)}
           onLeave={onLeave}
         />
@@ -119,25 +118,25 @@ function useLocalMedia(): Media {
 
 type Ending = { kind: "error"; problem: Problem } | { kind: "disconnected"; message: string };
 
-/** One connection attempt to LiveKit: "Try again" mounts a fresh one with a new Room. */
+/**
+ * One attempt at the room: its own Room and its own camera and microphone tracks (stopped when
+ * it ends). "Try again" and "Rejoin" mount a fresh one.
+ */
 function Connection({
   session,
-  media,
   onRetry,
   onLeave,
 }: {
   session: Session;
-  media: Media;
   onRetry: () => void;
   onLeave: () => void;
 }) {
-  // Tracks are ours (useLocalMedia stops them on leave): a failed attempt must not stop them.
-  const [room] = useState(
-    () => new Room({ adaptiveStream: true, dynacast: true, stopLocalTrackOnUnpublish: false }),
-  );
+  const [room] = useState(() => new Room({ adaptiveStream: true, dynacast: true }));
+  const media = useLocalMedia();
   const [ending, setEnding] = useState<Ending | null>(null);
   const [connected, setConnected] = useState(false);
   const [publishProblem, setPublishProblem] = useState<string | null>(null);
+  const [laterFailures, setLaterFailures] = useState<Partial<Record<Device, DeviceFailure>>>({});
   const published = useRef(false);
 
   // Publish the tracks once both the room and the devices are ready, whichever comes last.
@@ -153,6 +152,14 @@ function Connection({
   }, [connected, media, room]);
 
   const onConnected = useCallback(() => setConnected(true), []);
+  // A camera or microphone turned on later, with the controls, that fails.
+  const onMediaDeviceFailure = useCallback(
+    (failure?: MediaDeviceFailure, kind?: MediaDeviceKind) => {
+      const device = kind === "videoinput" ? "camera" : kind === "audioinput" ? "microphone" : null;
+      if (device) setLaterFailures((current) => ({ ...current, [device]: failure ?? "Other" }));
+    },
+    [],
+  );
   const onError = useCallback(
     (error: Error) =>
       setEnding({ kind: "error", problem: describeConnectionError(error, session.serverUrl) }),
@@ -180,9 +187,10 @@ function Connection({
       onConnected={onConnected}
       onDisconnected={onDisconnected}
       onError={onError}
+      onMediaDeviceFailure={onMediaDeviceFailure}
     >
       <StatusBar session={session} ending={ending} />
-      <Notices media={media} publishProblem={publishProblem} />
+      <Notices media={media} laterFailures={laterFailures} publishProblem={publishProblem} />
       <div className="room-stage-body">
         {ending ? (
           <EndingPanel ending={ending} onRetry={onRetry} onLeave={onLeave} />
@@ -239,8 +247,15 @@ function StatusBar({ session, ending }: { session: Session; ending: Ending | nul
   );
 }
 
-function Notices({ media, publishProblem }: { media: Media; publishProblem: string | null }) {
-  const devices = media.status === "ready" ? describeDeviceFailures(media.failures) : null;
+function Notices({
+  media,
+  laterFailures,
+  publishProblem,
+}: {
+  media: Media;
+  laterFailures: Partial<Record<Device, DeviceFailure>>;
+  publishProblem: string | null;
+}) {
   if (media.status === "asking") {
     return (
       <p className="notice notice-info" role="status">
@@ -248,14 +263,18 @@ function Notices({ media, publishProblem }: { media: Media; publishProblem: stri
       </p>
     );
   }
-  if (!devices && !publishProblem) return null;
+  const problems = [
+    describeDeviceFailures(media.failures, "joining"),
+    describeDeviceFailures(laterFailures, "later"),
+  ].filter((problem) => problem !== null);
+  if (problems.length === 0 && !publishProblem) return null;
   return (
     <div className="notice notice-warn" role="alert">
-      {devices && (
-        <p>
-          <strong>{devices.title}.</strong> {devices.hint}
+      {problems.map((problem) => (
+        <p key={problem.title}>
+          <strong>{problem.title}.</strong> {problem.hint}
         </p>
-      )}
+      ))}
       {publishProblem && <p>{publishProblem}</p>}
     </div>
   );

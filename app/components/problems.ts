@@ -59,10 +59,12 @@ export type Device = keyof typeof DEVICE_NAMES;
 
 /**
  * One sentence for the devices that could not be used, e.g. "You joined without the camera
- * and the microphone: permission was refused".
+ * and the microphone: permission was refused", or, for a toggle in the room, "Could not turn on
+ * the camera: …".
  */
 export function describeDeviceFailures(
   failures: Partial<Record<Device, DeviceFailure>>,
+  when: "joining" | "later" = "joining",
 ): Problem | null {
   const devices = (Object.keys(failures) as Device[]).filter((device) => failures[device]);
   if (devices.length === 0) return null;
@@ -75,7 +77,8 @@ export function describeDeviceFailures(
       : kinds.has("DeviceInUse")
         ? "another application is using the device"
         : "the browser could not start it";
-  const title = `You joined without ${list}: ${why}`;
+  const title =
+    when === "joining" ? `You joined without ${list}: ${why}` : `Could not turn on ${list}: ${why}`;
   const hint = kinds.has("PermissionDenied")
     ? "Allow the camera and microphone in the browser's site settings (the icon left of the " +
       "address), then turn them on with the buttons under the video."

@@ -47,6 +47,9 @@ describe("device failures", () => {
     expect(describeDeviceFailures({ camera: "NotFound" })?.title).toBe(
       "You joined without the camera: no such device was found",
     );
+    expect(describeDeviceFailures({ microphone: "DeviceInUse" }, "later")?.title).toBe(
+      "Could not turn on the microphone: another application is using the device",
+    );
   });
 });
 
