@@ -27,6 +27,8 @@ import { waitUntil } from "../support/wait";
 import { sendWebhook } from "../support/webhooks";
 
 const DESKTOP = { width: 1280, height: 800 };
+/** For the tests that start (and stop) a server of their own besides the shared one. */
+const SERVER_TEST_TIMEOUT = 60_000;
 const PHONE = { width: 390, height: 844 };
 /** Strings that only LiveKit's packages contain, to tell whether the browser loaded them. */
 const LIVEKIT_CLIENT_MARK = "could not establish signal connection";
@@ -253,40 +255,44 @@ describe("joining a room", () => {
     expect(a.participantName).toBe(b.participantName);
   });
 
-  it("says which LiveKit URL it could not reach, and how to fix it", async () => {
-    const closedPort = await freePort();
-    const unreachable = await startServer({ LIVEKIT_URL: `ws://127.0.0.1:${closedPort}` });
-    const page = await newPage();
-    try {
-      await page.goto(unreachable.url);
-      await join(page, uniqueRoom("unreachable"), "Alice");
-      const alert = page.locator(".ending[role=alert]");
-      await alert.waitFor({ timeout: 15_000 });
-      const text = await alert.textContent();
-      expect(text).toContain(
-        `Could not connect to the LiveKit server at ws://127.0.0.1:${closedPort}`,
-      );
-      expect(text).toContain("livekit-server --dev");
-      expect(text).toContain("LIVEKIT_URL");
-      await expect(page.locator(".connection").textContent()).resolves.toContain(
-        "Connection failed",
-      );
-      expect(await runAxe(page)).toEqual([]);
-      for (const viewport of [DESKTOP, PHONE]) {
-        await page.setViewportSize(viewport);
-        await saveScreenshot(page, `room-unreachable-${viewport.width}x${viewport.height}`);
-      }
+  it(
+    "says which LiveKit URL it could not reach, and how to fix it",
+    async () => {
+      const closedPort = await freePort();
+      const unreachable = await startServer({ LIVEKIT_URL: `ws://127.0.0.1:${closedPort}` });
+      const page = await newPage();
+      try {
+        await page.goto(unreachable.url);
+        await join(page, uniqueRoom("unreachable"), "Alice");
+        const alert = page.locator(".ending[role=alert]");
+        await alert.waitFor({ timeout: 15_000 });
+        const text = await alert.textContent();
+        expect(text).toContain(
+          `Could not connect to the LiveKit server at ws://127.0.0.1:${closedPort}`,
+        );
+        expect(text).toContain("livekit-server --dev");
+        expect(text).toContain("LIVEKIT_URL");
+        await expect(page.locator(".connection").textContent()).resolves.toContain(
+          "Connection failed",
+        );
+        expect(await runAxe(page)).toEqual([]);
+        for (const viewport of [DESKTOP, PHONE]) {
+          await page.setViewportSize(viewport);
+          await saveScreenshot(page, `room-unreachable-${viewport.width}x${viewport.height}`);
+        }
 
-      // Leaving returns to the form, with the values kept.
-      await page.getByRole("button", { name: "Back to the form" }).click();
-      await page.getByRole("heading", { name: "Join a room" }).waitFor();
-      await expect(page.getByLabel("Your name").inputValue()).resolves.toBe("Alice");
-    } finally {
-      // The page's event stream holds a connection open, which a stopping server waits for.
-      await page.context().close();
-      await unreachable.stop();
-    }
-  });
+        // Leaving returns to the form, with the values kept.
+        await page.getByRole("button", { name: "Back to the form" }).click();
+        await page.getByRole("heading", { name: "Join a room" }).waitFor();
+        await expect(page.getByLabel("Your name").inputValue()).resolves.toBe("Alice");
+      } finally {
+        // The page's event stream holds a connection open, which a stopping server waits for.
+        await page.context().close();
+        await unreachable.stop();
+      }
+    },
+    SERVER_TEST_TIMEOUT,
+  );
 
   it("joins without camera and microphone when they are refused, and says so", async () => {
     const refusing = await launchBrowser({ allowMedia: false });
@@ -468,11 +474,13 @@ describe("the OpenVidu tutorial client", () => {
     await new Promise((resolve) => (pageHost ? pageHost.close(resolve) : resolve(null)));
   });
 
-  it('gets a token with fetch("http://localhost:6080/token") from a page of another origin', async () => {
-    // The tutorials hard-code port 6080; use it when it is free (it is in CI).
-    const port = (await isPortFree(6080)) ? 6080 : await freePort();
-    tutorialServer = await startServer({ LIVEKIT_URL: listener.url }, port);
-    const html = `<!doctype html><html lang="en"><head><title>tutorial</title></head><body><script>
+  it(
+    'gets a token with fetch("http://localhost:6080/token") from a page of another origin',
+    async () => {
+      // The tutorials hard-code port 6080; use it when it is free (it is in CI).
+      const port = (await isPortFree(6080)) ? 6080 : await freePort();
+      tutorialServer = await startServer({ LIVEKIT_URL: listener.url }, port);
+      const html = `<!doctype html><html lang="en"><head><title>tutorial</title></head><body><script>
       var APPLICATION_SERVER_URL = "http://localhost:${port}/";
       async function getToken(roomName, participantName) {
         const response = await fetch(APPLICATION_SERVER_URL + "token", {
@@ -488,35 +496,37 @@ describe("the OpenVidu tutorial client", () => {
         return data.token;
       }
     </script></body></html>`;
-    pageHost = createServer((_, response) =>
-      response.writeHead(200, { "Content-Type": "text/html" }).end(html),
-    );
-    await new Promise<void>((resolve) => pageHost!.listen(0, "127.0.0.1", resolve));
-    const address = pageHost.address();
-    const pagePort = typeof address === "object" && address ? address.port : 0;
+      pageHost = createServer((_, response) =>
+        response.writeHead(200, { "Content-Type": "text/html" }).end(html),
+      );
+      await new Promise<void>((resolve) => pageHost!.listen(0, "127.0.0.1", resolve));
+      const address = pageHost.address();
+      const pagePort = typeof address === "object" && address ? address.port : 0;
 
-    const page = await newPage();
-    await page.goto(`http://127.0.0.1:${pagePort}/`);
-    const token = await page.evaluate(() =>
-      (window as unknown as { getToken: (r: string, p: string) => Promise<string> }).getToken(
-        "tutorial-room",
-        "tutorial-user",
-      ),
-    );
-    const claims = await new TokenVerifier(TEST_API_KEY, TEST_API_SECRET).verify(token);
-    expect(claims.sub).toBe("tutorial-user");
-    expect(claims.video?.room).toBe("tutorial-room");
-
-    const refused = await page.evaluate(() =>
-      (window as unknown as { getToken: (r: string, p: string) => Promise<string> })
-        .getToken(undefined as unknown as string, "x")
-        .then(
-          () => "no error",
-          (error: Error) => error.message,
+      const page = await newPage();
+      await page.goto(`http://127.0.0.1:${pagePort}/`);
+      const token = await page.evaluate(() =>
+        (window as unknown as { getToken: (r: string, p: string) => Promise<string> }).getToken(
+          "tutorial-room",
+          "tutorial-user",
         ),
-    );
-    expect(refused).toBe("Failed to get token: roomName and participantName are required");
-  });
+      );
+      const claims = await new TokenVerifier(TEST_API_KEY, TEST_API_SECRET).verify(token);
+      expect(claims.sub).toBe("tutorial-user");
+      expect(claims.video?.room).toBe("tutorial-room");
+
+      const refused = await page.evaluate(() =>
+        (window as unknown as { getToken: (r: string, p: string) => Promise<string> })
+          .getToken(undefined as unknown as string, "x")
+          .then(
+            () => "no error",
+            (error: Error) => error.message,
+          ),
+      );
+      expect(refused).toBe("Failed to get token: roomName and participantName are required");
+    },
+    SERVER_TEST_TIMEOUT,
+  );
 });
 
 async function isPortFree(port: number): Promise<boolean> {
