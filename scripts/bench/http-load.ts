@@ -1,0 +1,148 @@
+/**
+ * Request-rate measurements with autocannon: every target runs in turn, round after round, so
+ * a slow moment of the machine (or a JIT warming up) falls on all of them alike.
+ */
+import autocannon, { type AutocannonRequest } from "autocannon";
+import { cpuMilliseconds } from "./processes";
+import { mean, round, summarize, type LatencySummary } from "./stats";
+
+export interface LoadTarget {
+  key: string;
+  label: string;
+  /** Absolute URL, loopback only. */
+  url: string;
+  method: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  /** The server process, whose CPU time per request is measured beside the rate. */
+  pid?: number;
+  /** A fresh body and headers for every request (each webhook a new event id). */
+  fresh?: () => { body: string; headers: Record<string, string> };
+}
+
+export interface LoadResult extends LatencySummary {
+  key: string;
+  label: string;
+  /** Mean over the rounds of 2xx responses per second. */
+  requestsPerSecond: number;
+  roundsRequestsPerSecond: number[];
+  /**
+   * Server CPU milliseconds (all threads) per answered request: what a request costs, steadier
+   * than req/s on a machine that is busy with other work.
+   */
+  cpuMsPerRequest: number | null;
+  roundsCpuMsPerRequest: (number | null)[];
+  /** Answers other than 2xx, errors and timeouts: a valid run has none. */
+  failures: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  rounds: number;
+  seconds: number;
+  warmupSeconds: number;
+}
+
+interface RunOutcome {
+  requestsPerSecond: number;
+  cpuMsPerRequest: number | null;
+  latencies: number[];
+  failures: number;
+}
+
+export function assertLoopback(url: string): void {
+  const host = new URL(url).hostname;
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) {
+    throw new Error(`refusing to load ${host}: benchmarks target loopback addresses only`);
+  }
+}
+
+/** One autocannon run; latencies are taken per response (autocannon's histogram keeps whole ms). */
+export async function runOnce(target: LoadTarget, seconds: number, connections: number) {
+  assertLoopback(target.url);
+  const { pathname, search } = new URL(target.url);
+  const request: AutocannonRequest = {
+    method: target.method,
+    path: pathname + search,
+    headers: target.headers,
+    body: target.body,
+  };
+  if (target.fresh) {
+    const fresh = target.fresh;
+    request.setupRequest = (base) => {
+      const { body, headers } = fresh();
+      return { ...base, body, headers: { ...base.headers, ...headers } };
+    };
+  }
+  const latencies: number[] = [];
+  const cpuBefore = target.pid ? cpuMilliseconds(target.pid) : 0;
+  const instance = autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests: [request],
+  });
+  instance.on("response", (_client, statusCode, _bytes, milliseconds) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(milliseconds);
+  });
+  const result = await instance;
+  const answered = result["2xx"] + result.non2xx;
+  const outcome: RunOutcome = {
+    requestsPerSecond: result["2xx"] / result.duration,
+    cpuMsPerRequest: target.pid ? (cpuMilliseconds(target.pid) - cpuBefore) / answered : null,
+    latencies,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+  return outcome;
+}
+
+/**
+ * Warms every target up, then runs them alternately for `rounds` rounds, every other round in
+ * reverse order (A B C, C B A, …) so no target always follows the same one.
+ */
+export async function measureAlternating(
+  targets: LoadTarget[],
+  options: LoadOptions,
+  log: (line: string) => void,
+): Promise<Map<string, LoadResult>> {
+  for (const target of targets) {
+    await runOnce(target, options.warmupSeconds, options.connections);
+  }
+  const runs = new Map<string, RunOutcome[]>(targets.map((target) => [target.key, []]));
+  for (let round_ = 1; round_ <= options.rounds; round_++) {
+    const line: string[] = [];
+    const order = round_ % 2 === 1 ? targets : [...targets].reverse();
+    for (const target of order) {
+      const outcome = await runOnce(target, options.seconds, options.connections);
+      runs.get(target.key)!.push(outcome);
+      const cpu =
+        outcome.cpuMsPerRequest === null ? "" : ` ${outcome.cpuMsPerRequest.toFixed(2)} ms CPU`;
+      line.push(`${target.key} ${Math.round(outcome.requestsPerSecond)}/s${cpu}`);
+    }
+    log(`  round ${round_}/${options.rounds}: ${line.join(", ")}`);
+  }
+  const results = new Map<string, LoadResult>();
+  for (const target of targets) {
+    const outcomes = runs.get(target.key)!;
+    const perRound = outcomes.map((outcome) => outcome.requestsPerSecond);
+    const cpu = outcomes.map((outcome) => outcome.cpuMsPerRequest);
+    const latency = summarize(outcomes.flatMap((outcome) => outcome.latencies));
+    results.set(target.key, {
+      key: target.key,
+      label: target.label,
+      requestsPerSecond: round(mean(perRound), 0),
+      roundsRequestsPerSecond: perRound.map((value) => round(value, 0)),
+      cpuMsPerRequest: cpu.every((value) => value !== null)
+        ? round(mean(cpu as number[]), 3)
+        : null,
+      roundsCpuMsPerRequest: cpu.map((value) => (value === null ? null : round(value, 3))),
+      samples: latency.samples,
+      p50: round(latency.p50),
+      p99: round(latency.p99),
+      max: round(latency.max),
+      failures: outcomes.reduce((sum, outcome) => sum + outcome.failures, 0),
+    });
+  }
+  return results;
+}
