@@ -202,23 +202,35 @@ describe("the stream's lifetime", () => {
   it("removes a client that disconnects at once: 1,000 cycles leave no subscriber and no growth", async () => {
     const room = "cycles";
     const token = await roomToken(server.url, room);
-    const rss = () =>
-      Number(
-        /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.process.pid}/status`, "utf8"))![1],
-      ) * 1024;
     const cycle = async () => {
       const client = await connectSse(server.url, { room, token });
       await waitUntil(() => client.retry !== null, "stream start");
       client.close();
     };
-    for (let i = 0; i < 100; i++) await cycle();
-    await waitUntil(async () => (await subscribers()) === 0, "warm-up subscribers gone");
-    const before = rss();
-    for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 100 }, cycle));
-    await waitUntil(async () => (await subscribers()) === 0, "every subscriber removed");
-    const growth = rss() - before;
-    // 1,000 leaked subscribers with their streams and timers would hold tens of MB.
-    expect(growth).toBeLessThan(24 * 1024 * 1024);
+    const thousandCycles = async () => {
+      for (let batch = 0; batch < 10; batch++)
+        await Promise.all(Array.from({ length: 100 }, cycle));
+      await waitUntil(async () => (await subscribers()) === 0, "every subscriber removed");
+    };
+    // RSS swings by tens of MB with the collector's timing: take the lowest of a few readings,
+    // after a first thousand cycles that warm up the server's caches and JIT.
+    const settledRss = async () => {
+      let lowest = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const status = readFileSync(`/proc/${server.process.pid}/status`, "utf8");
+        lowest = Math.min(lowest, Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return lowest;
+    };
+    await thousandCycles();
+    const before = await settledRss();
+    await thousandCycles();
+    await thousandCycles();
+    const growth = (await settledRss()) - before;
+    // Each leaked stream would keep its request, response, stream queue and timers (tens of
+    // KB); 2,000 of them would pass this bound, which the collector's noise stays under.
+    expect(growth).toBeLessThan(48 * 1024 * 1024);
   });
 
   it("drops a client that cannot keep up, without delaying the others, and it resumes by id", async () => {
