@@ -57,13 +57,23 @@ const firstConnections = new WeakMap<RedisConnection, Promise<unknown>>();
 /** One command, bounded in time: a Redis that hangs is as unavailable as one that is down. */
 export async function redisCommand(client: RedisConnection, args: string[]): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("Redis did not answer in time")), COMMAND_TIMEOUT_MS);
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error("Redis did not answer in time"));
+    }, COMMAND_TIMEOUT_MS);
   });
   try {
     const connecting = firstConnections.get(client);
     if (connecting && !client.isReady) await Promise.race([connecting, timeout]);
     return await Promise.race([client.sendCommand(args), timeout]);
+  } catch (error) {
+    // Ready, yet silent this long: node-redis 5 can declare a reconnect ready on a socket that
+    // failed during its handshake, and that client never answers again. Drop it: sharedRedis
+    // opens a new connection. (tests/hardening/faults.test.ts, "Redis killed mid-traffic".)
+    if (timedOut && client.isReady) client.destroy();
+    throw error;
   } finally {
     clearTimeout(timer);
   }
@@ -71,11 +81,14 @@ export async function redisCommand(client: RedisConnection, args: string[]): Pro
 
 const shared = globalThis as typeof globalThis & { __livekitRedis?: Map<string, RedisConnection> };
 
-/** The process's command connection to `url`, shared by the event store and the rate limit. */
+/**
+ * The process's command connection to `url`, shared by the event store and the rate limit.
+ * Ask for it per command: one found wedged is dropped (redisCommand) and replaced here.
+ */
 export function sharedRedis(url: string): RedisConnection {
   const connections = (shared.__livekitRedis ??= new Map());
   let client = connections.get(url);
-  if (!client) {
+  if (!client || !client.isOpen) {
     client = connectRedis(url);
     connections.set(url, client);
   }

@@ -23,6 +23,13 @@ export interface RedisEventStoreOptions {
 /** A retried delivery reaches us within seconds (livekit-server gives up after 30 s). */
 const DEDUPE_SECONDS = 60 * 60;
 const READ_BLOCK_MS = 5000;
+/**
+ * Redis answers a blocking read within READ_BLOCK_MS. One unanswered well after that is stuck:
+ * node-redis 5 can declare a reconnect ready on a socket that failed during its handshake, and
+ * a read sent there never returns, so every later event would miss this instance's
+ * subscribers. (tests/hardening/faults.test.ts, "Redis killed mid-traffic", found it.)
+ */
+const READ_DEADLINE_MS = READ_BLOCK_MS + 5000;
 const READ_PAGE = 500;
 
 /**
@@ -48,8 +55,8 @@ export class RedisEventStore implements EventStore {
   private readonly hub = new EventHub();
   private readonly streamKey: string;
   private readonly dedupePrefix: string;
-  private readonly commands: RedisConnection;
-  private readonly reader: RedisConnection;
+  /** Replaced when a blocking read gets stuck (see READ_DEADLINE_MS). */
+  private reader: RedisConnection;
   /** The id after which the reader fetches next; null until the reader has found its start. */
   private readerPosition: string | null = null;
   private readerStarted: Promise<void> | null = null;
@@ -59,8 +66,12 @@ export class RedisEventStore implements EventStore {
     const prefix = options.prefix ?? "livekit:{events}";
     this.streamKey = `${prefix}:stream`;
     this.dedupePrefix = `${prefix}:seen:`;
-    this.commands = sharedRedis(options.url);
     this.reader = duplicateRedis(this.commands);
+  }
+
+  /** The shared command connection, asked for each time: a wedged one gets replaced. */
+  private get commands(): RedisConnection {
+    return sharedRedis(this.options.url);
   }
 
   async append(event: WebhookEventJson): Promise<AppendResult> {
@@ -165,16 +176,19 @@ export class RedisEventStore implements EventStore {
     let backoff = 100;
     while (!this.closed) {
       try {
-        const reply = (await this.reader.sendCommand([
-          "XREAD",
-          "COUNT",
-          String(READ_PAGE),
-          "BLOCK",
-          String(READ_BLOCK_MS),
-          "STREAMS",
-          this.streamKey,
-          this.readerPosition!,
-        ])) as [key: string, entries: StreamEntry[]][] | null;
+        const reply = (await withDeadline(
+          this.reader.sendCommand([
+            "XREAD",
+            "COUNT",
+            String(READ_PAGE),
+            "BLOCK",
+            String(READ_BLOCK_MS),
+            "STREAMS",
+            this.streamKey,
+            this.readerPosition!,
+          ]),
+          READ_DEADLINE_MS,
+        )) as [key: string, entries: StreamEntry[]][] | null;
         backoff = 100;
         for (const [, entries] of reply ?? []) {
           for (const entry of entries) {
@@ -183,9 +197,13 @@ export class RedisEventStore implements EventStore {
             if (stored) this.hub.publish(stored);
           }
         }
-      } catch {
+      } catch (error) {
         // Redis went away: the client reconnects by itself; resume from the last position.
         if (this.closed) return;
+        if (error instanceof ReadStuckError) {
+          this.reader.destroy();
+          this.reader = duplicateRedis(this.commands);
+        }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 2000);
       }
@@ -199,6 +217,23 @@ export class RedisEventStore implements EventStore {
     } catch (error) {
       throw new StoreUnavailableError(`Redis: ${(error as Error).message}`);
     }
+  }
+}
+
+class ReadStuckError extends Error {}
+
+/** The read's answer, or a ReadStuckError once `ms` have passed without one. */
+async function withDeadline<T>(read: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      read,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ReadStuckError("blocking read unanswered")), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
