@@ -40,7 +40,7 @@ import { runFanoutSeries, type FanoutResult, type IdleMemory } from "./sse-fanou
 import { round } from "./stats";
 import { signedWebhooks } from "./webhooks";
 
-const HTTP = { connections: 50, rounds: 3, seconds: 4, warmupSeconds: 2 };
+const HTTP = { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 2 };
 /**
  * 5 webhooks a second into one room is a busy room (LiveKit sends a room's events one at a
  * time, as people join, publish and leave) and leaves the server time between events, so the
@@ -208,52 +208,62 @@ async function fanoutSeries(
 async function frameworkSection(figures: Figures): Promise<void> {
   log("\n# Framework floor: a Next app with no code of ours, beside ours");
   await buildFrameworkFloor(log);
-  const floorApp = await startFrameworkFloor();
-  const ours = await startServer(serverEnv({}, true));
-  try {
-    const json = { "Content-Type": "application/json" };
-    const tokenBody = JSON.stringify({ roomName: ROOM, participantName: "alice" });
-    const http = await measureAlternating(
-      [
-        {
-          key: "emptyGet",
-          label: "empty Next route: GET",
-          url: `${floorApp.url}/api/health`,
-          pid: floorApp.process.pid,
-          method: "GET",
-        },
-        {
-          key: "bodyPost",
-          label: "Next route that only reads a JSON body: POST",
-          url: `${floorApp.url}/api/echo`,
-          pid: floorApp.process.pid,
-          method: "POST",
-          headers: json,
-          body: tokenBody,
-        },
-        {
-          key: "floor",
-          label: "ours: GET /api/health",
-          url: `${ours.url}/api/health`,
-          pid: ours.process.pid,
-          method: "GET",
-        },
-        {
-          key: "token",
-          label: "ours: POST /api/token",
-          url: `${ours.url}/api/token`,
-          pid: ours.process.pid,
-          method: "POST",
-          headers: json,
-          body: tokenBody,
-        },
-      ],
-      HTTP,
-      log,
-    );
-    const counts = [200, IDLE_CONNECTIONS];
-    const floorSeries = (label: string, streamPath: string, webhookPath: string) =>
-      runFanoutSeries({
+  const json = { "Content-Type": "application/json" };
+  const tokenBody = JSON.stringify({ roomName: ROOM, participantName: "alice" });
+  let http: Map<string, LoadResult>;
+  {
+    const floorApp = await startFrameworkFloor();
+    const ours = await startServer(serverEnv());
+    try {
+      http = await measureAlternating(
+        [
+          {
+            key: "emptyGet",
+            label: "empty Next route: GET",
+            url: `${floorApp.url}/api/health`,
+            pid: floorApp.process.pid,
+            method: "GET",
+          },
+          {
+            key: "bodyPost",
+            label: "Next route that only reads a JSON body: POST",
+            url: `${floorApp.url}/api/echo`,
+            pid: floorApp.process.pid,
+            method: "POST",
+            headers: json,
+            body: tokenBody,
+          },
+          {
+            key: "floor",
+            label: "ours: GET /api/health",
+            url: `${ours.url}/api/health`,
+            pid: ours.process.pid,
+            method: "GET",
+          },
+          {
+            key: "token",
+            label: "ours: POST /api/token",
+            url: `${ours.url}/api/token`,
+            pid: ours.process.pid,
+            method: "POST",
+            headers: json,
+            body: tokenBody,
+          },
+        ],
+        HTTP,
+        log,
+      );
+    } finally {
+      await Promise.all([floorApp.stop(), ours.stop()]);
+    }
+  }
+
+  // Each SSE variant on a fresh process: memory measured after other load is not comparable.
+  const counts = [200, IDLE_CONNECTIONS];
+  const floorSeries = async (label: string, streamPath: string, webhookPath: string) => {
+    const floorApp = await startFrameworkFloor();
+    try {
+      return await runFanoutSeries({
         servers: [floorApp],
         label,
         token: "unused",
@@ -267,23 +277,25 @@ async function frameworkSection(figures: Figures): Promise<void> {
         webhookPath,
         log,
       });
-    const appRouterSse = await floorSeries(
-      "empty App Router stream",
-      "/api/events",
-      "/api/webhook",
-    );
-    const pagesApiSse = await floorSeries(
-      "Pages API res.write",
-      "/api/pages-events",
-      "/api/pages-webhook",
-    );
+    } finally {
+      await floorApp.stop();
+    }
+  };
+  const appRouterSse = await floorSeries("empty App Router stream", "/api/events", "/api/webhook");
+  const pagesApiSse = await floorSeries(
+    "Pages API res.write",
+    "/api/pages-events",
+    "/api/pages-webhook",
+  );
+  const ours = await startServer(serverEnv({}, true));
+  try {
     const oursSse = await fanoutSeries([ours], "ours", {
       idleAt: IDLE_CONNECTIONS,
       subscriberCounts: counts,
     });
     figures.framework = { http: Object.fromEntries(http), appRouterSse, pagesApiSse, oursSse };
   } finally {
-    await Promise.all([floorApp.stop(), ours.stop()]);
+    await ours.stop();
   }
 }
 
@@ -550,7 +562,7 @@ function renderFramework(framework: NonNullable<Figures["framework"]>): string {
     const idle = figures.idle;
     return [
       name,
-      idle ? `${kb(idle.bytesPerConnection)} (${kb(idle.heapBytesPerConnection)})` : "",
+      idle ? `${kb(idle.bytesPerConnection)} / ${kb(idle.heapBytesPerConnection)}` : "",
       at(200)?.p99.toFixed(2) ?? "",
       at(IDLE_CONNECTIONS)?.p99.toFixed(2) ?? "",
       String(at(IDLE_CONNECTIONS)?.cpuMicrosPerDelivery ?? ""),
@@ -572,7 +584,7 @@ function renderFramework(framework: NonNullable<Figures["framework"]>): string {
     table(
       [
         "SSE route",
-        "idle KB/conn (heap)",
+        "idle KB/conn: RSS / heap",
         "p99 ms, 200",
         "p99 ms, 1000",
         "CPU µs/delivery, 1000",
