@@ -505,6 +505,9 @@ function checkTargets(figures: Figures): Target[] {
   if (all.length) {
     const lost = all.reduce((sum, result) => sum + result.lost + result.duplicates, 0);
     add("deliveries lost or doubled", "0", String(lost), lost === 0);
+    // A refused webhook is expected nowhere, so it would not count as lost: count it here.
+    const refused = all.reduce((sum, result) => sum + result.refused, 0);
+    add("fan-out webhooks not answered 200", "0", String(refused), refused === 0);
   }
   if (figures.idleConnection) {
     add(
