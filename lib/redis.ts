@@ -39,12 +39,17 @@ function watch(client: RedisConnection): void {
     if (lastError !== null) console.info("redis: connected again");
     lastError = null;
   });
+  // The first attempt ends at "ready" or at its first error; after it, commands fail fast
+  // while the client keeps retrying in the background.
+  const firstAttempt = new Promise<void>((resolve) => {
+    client.once("ready", resolve);
+    client.once("error", resolve);
+  }).then(() => {
+    firstConnections.delete(client);
+  });
+  firstConnections.set(client, firstAttempt);
   // connect() keeps retrying through reconnectStrategy; a refused first attempt is no crash.
-  const connecting = client.connect().then(
-    () => firstConnections.delete(client),
-    () => firstConnections.delete(client),
-  );
-  firstConnections.set(client, connecting);
+  client.connect().catch(() => {});
 }
 
 /**
