@@ -20,6 +20,10 @@ export function JoinForm({ initial, requesting, error, onJoin }: JoinFormProps) 
   const [localErrors, setLocalErrors] = useState<Partial<Record<JoinField, string>>>({});
   const [submitted, setSubmitted] = useState<JoinValues | null>(null);
   const id = useId();
+  // Until the remembered values are read (after hydration) the form is inert: text typed into
+  // the server-rendered form would be lost when it remounts with them, and a click would submit
+  // natively instead of asking /api/token.
+  const loading = initial === null;
 
   // The server's message belongs to the values it judged; editing that field clears it.
   const judged = submitted ?? initial;
@@ -57,6 +61,7 @@ export function JoinForm({ initial, requesting, error, onJoin }: JoinFormProps) 
           autoComplete={autoComplete}
           spellCheck={false}
           value={values[name]}
+          disabled={loading}
           aria-invalid={message ? true : undefined}
           aria-describedby={`${inputId}-hint${message ? ` ${inputId}-error` : ""}`}
           onChange={(event) => {
@@ -87,7 +92,7 @@ export function JoinForm({ initial, requesting, error, onJoin }: JoinFormProps) 
           {formError}
         </p>
       )}
-      <button className="button-primary" type="submit" disabled={requesting}>
+      <button className="button-primary" type="submit" disabled={requesting || loading}>
         {requesting ? (
           <>
             <span className="spinner" aria-hidden="true" /> Requesting a token…
