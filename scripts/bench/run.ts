@@ -27,7 +27,13 @@ import {
   TEST_API_SECRET,
   type RunningServer,
 } from "../../tests/support/server";
-import { assertLoopback, measureAlternating, type LoadResult, type LoadTarget } from "./http-load";
+import {
+  assertLoopback,
+  CONNECTION_RAMP_MS,
+  measureAlternating,
+  type LoadResult,
+  type LoadTarget,
+} from "./http-load";
 import { buildFrameworkFloor, startFrameworkFloor } from "./framework-floor";
 import {
   frameworkWeight,
@@ -667,7 +673,8 @@ function renderReport(
         ];
       });
     parts.push(
-      `\nHTTP, ${HTTP.connections} connections (autocannon), mean of ${HTTP.rounds} alternating ${HTTP.seconds} s rounds:\n` +
+      `\nHTTP, ${HTTP.connections} connections (autocannon), mean of ${HTTP.rounds} alternating ${HTTP.seconds} s rounds; ` +
+        `latency of the requests sent after a round's first ${CONNECTION_RAMP_MS} ms (the connection ramp, see http-load.ts):\n` +
         table(
           [
             "route",
