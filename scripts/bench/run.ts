@@ -46,7 +46,7 @@ import { runFanoutSeries, type FanoutResult, type IdleMemory } from "./sse-fanou
 import { round } from "./stats";
 import { signedWebhooks } from "./webhooks";
 
-const HTTP = { connections: 50, rounds: 4, seconds: 3, warmupSeconds: 2 };
+const HTTP = { connections: 50, rounds: 4, seconds: 3, warmupSeconds: 1 };
 /**
  * 5 webhooks a second into one room is a busy room (LiveKit sends a room's events one at a
  * time, as people join, publish and leave) and leaves the server time between events, so the

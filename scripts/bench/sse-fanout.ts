@@ -32,7 +32,7 @@ export interface Subscriber {
  * A run counts once no stream has received anything for this long after the last POST was
  * answered: far above any delivery time, so a late frame is measured rather than called lost.
  */
-const QUIET_MS = 1500;
+const QUIET_MS = 1000;
 
 /** When any subscriber last received anything: a run waits for quiet before it counts. */
 const activity = { last: 0 };
