@@ -9,21 +9,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium, type Response } from "playwright-core";
+import type { Response } from "playwright-core";
+import { launchBrowser } from "../../tests/support/browser";
 import { assertLoopback } from "./http-load";
 
-export const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-];
 /** The page is settled once no script has arrived for this long. */
 const QUIET_MS = 1500;
 
@@ -77,7 +66,7 @@ export async function measurePageWeight(
   framework: PageWeight,
 ): Promise<PageWeights> {
   assertLoopback(baseUrl);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     const scripts = new Map<string, Promise<ScriptSize>>();

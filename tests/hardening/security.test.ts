@@ -6,7 +6,8 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "../support/browser";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE, DEV_API_KEY, DEV_API_SECRET } from "../../lib/config";
 import { createOperatorToken, createParticipantToken } from "../../lib/token";
@@ -282,20 +283,7 @@ describe("security", () => {
       const elsewhere = await startFakeLivekit();
       fakes.push(livekit, elsewhere);
       const instance = await server({ LIVEKIT_URL: `ws://127.0.0.1:${livekit.port}` });
-      browser = await chromium.launch({
-        executablePath: "/usr/bin/chromium",
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--use-fake-ui-for-media-stream",
-          "--use-fake-device-for-media-stream",
-        ],
-      });
+      browser = await launchBrowser();
       const page = await browser.newPage();
       const consoleCsp: string[] = [];
       page.on("console", (message) => {
