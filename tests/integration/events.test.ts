@@ -2,7 +2,6 @@
  * GET /api/events: the SSE stream of the webhook log, against the production build with the
  * in-memory store (one instance). The Redis/two-instance half is in events-redis.test.ts.
  */
-import { readFileSync } from "node:fs";
 import { AccessToken } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -15,6 +14,7 @@ import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
 import { roomToken, sendWebhook } from "../support/webhooks";
 import { waitUntil } from "../support/wait";
+import { probeEnv, probeMemory } from "../../scripts/bench/processes";
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -200,37 +200,34 @@ describe("access to the event stream", () => {
 
 describe("the stream's lifetime", () => {
   it("removes a client that disconnects at once: 1,000 cycles leave no subscriber and no growth", async () => {
-    const room = "cycles";
-    const token = await roomToken(server.url, room);
-    const cycle = async () => {
-      const client = await connectSse(server.url, { room, token });
-      await waitUntil(() => client.retry !== null, "stream start");
-      client.close();
-    };
-    const thousandCycles = async () => {
-      for (let batch = 0; batch < 10; batch++)
-        await Promise.all(Array.from({ length: 100 }, cycle));
-      await waitUntil(async () => (await subscribers()) === 0, "every subscriber removed");
-    };
-    // RSS swings by tens of MB with the collector's timing: take the lowest of a few readings,
-    // after a first thousand cycles that warm up the server's caches and JIT.
-    const settledRss = async () => {
-      let lowest = Infinity;
-      for (let i = 0; i < 5; i++) {
-        const status = readFileSync(`/proc/${server.process.pid}/status`, "utf8");
-        lowest = Math.min(lowest, Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      return lowest;
-    };
-    await thousandCycles();
-    const before = await settledRss();
-    await thousandCycles();
-    await thousandCycles();
-    const growth = (await settledRss()) - before;
-    // Each leaked stream would keep its request, response, stream queue and timers (tens of
-    // KB); 2,000 of them would pass this bound, which the collector's noise stays under.
-    expect(growth).toBeLessThan(48 * 1024 * 1024);
+    // A server of its own with the bench's memory probe: heap measured after a full GC, so
+    // what is retained is counted, not what the collector has not reached yet.
+    const probed = await startServer(probeEnv({ memory: true }));
+    try {
+      const room = "cycles";
+      const token = await roomToken(probed.url, room);
+      const cycle = async () => {
+        const client = await connectSse(probed.url, { room, token });
+        await waitUntil(() => client.retry !== null, "stream start");
+        client.close();
+      };
+      const thousandCycles = async () => {
+        for (let batch = 0; batch < 10; batch++) {
+          await Promise.all(Array.from({ length: 100 }, cycle));
+        }
+        await waitUntil(async () => (await subscribers(probed.url)) === 0, "subscribers removed");
+      };
+      await thousandCycles(); // warms up the server's caches and JIT
+      const before = (await probeMemory(probed)).heapUsed;
+      await thousandCycles();
+      await thousandCycles();
+      const growth = (await probeMemory(probed)).heapUsed - before;
+      // A leaked stream keeps its request, response, queue and timers: about 74 KB of heap
+      // each (npm run bench), so 2,000 of them would hold ~150 MB.
+      expect(growth).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await probed.stop();
+    }
   });
 
   it("drops a client that cannot keep up, without delaying the others, and it resumes by id", async () => {
