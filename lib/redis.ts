@@ -13,6 +13,11 @@ export function connectRedis(url: string): RedisConnection {
   const client = createClient({
     url,
     disableOfflineQueue: true,
+    // node-redis 5 pipelines CLIENT SETINFO in each (re)connect's handshake and swallows its
+    // errors, so a socket that dies mid-handshake is still declared ready: every command sent
+    // there then hangs forever (a blocking reader on it missed all later events). With no
+    // handshake commands, "ready" follows the TCP connect and a later drop is seen as one.
+    disableClientInfo: true,
     socket: {
       connectTimeout: COMMAND_TIMEOUT_MS,
       reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
@@ -74,9 +79,8 @@ export async function redisCommand(client: RedisConnection, args: string[]): Pro
     if (connecting && !client.isReady) await Promise.race([connecting, timeout]);
     return await Promise.race([client.sendCommand(args), timeout]);
   } catch (error) {
-    // Ready, yet silent this long: node-redis 5 can declare a reconnect ready on a socket that
-    // failed during its handshake, and that client never answers again. Drop it: sharedRedis
-    // opens a new connection. (tests/hardening/faults.test.ts, "Redis killed mid-traffic".)
+    // Ready, yet silent this long (a paused Redis, a connection lost without a reset): drop it
+    // so sharedRedis opens a new one rather than queueing more commands on a dead socket.
     if (timedOut && client.isReady) client.destroy();
     throw error;
   } finally {

@@ -24,10 +24,9 @@ export interface RedisEventStoreOptions {
 const DEDUPE_SECONDS = 60 * 60;
 const READ_BLOCK_MS = 5000;
 /**
- * Redis answers a blocking read within READ_BLOCK_MS. One unanswered well after that is stuck:
- * node-redis 5 can declare a reconnect ready on a socket that failed during its handshake, and
- * a read sent there never returns, so every later event would miss this instance's
- * subscribers. (tests/hardening/faults.test.ts, "Redis killed mid-traffic", found it.)
+ * Redis answers a blocking read within READ_BLOCK_MS. One unanswered well after that sits on a
+ * connection that died silently (a paused Redis, a peer gone without a reset): without this
+ * deadline every later event would miss this instance's subscribers.
  */
 const READ_DEADLINE_MS = READ_BLOCK_MS + 5000;
 const READ_PAGE = 500;
