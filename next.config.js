@@ -9,6 +9,9 @@ const nextConfig = {
   // Lets a second build live beside the main one (parallel local runs); CI uses .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // Bundled, not required from node_modules at run time, so that Next maps `server-only` to
+  // nothing in pages/api/events.ts as it does in the App Router (a plain require throws).
+  transpilePackages: ["server-only"],
   // The API answers JSON and event streams, never a document: nothing in it may run, be framed
   // or be sniffed as HTML. (The page's headers depend on LIVEKIT_URL at runtime: proxy.ts.)
   async headers() {

@@ -2,9 +2,22 @@
  * The HTTP edge shared by every route: JSON answers, JSON errors, CORS and bounded body reading.
  * Built on the standard Request/Response so it is tested without a Next.js server.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+const HTTP_ERROR = Symbol.for("livekit-app-server.HttpError");
 
 /** An error that becomes `{errorMessage}` with this status. Anything else becomes a 500. */
 export class HttpError extends Error {
+  readonly [HTTP_ERROR] = true;
+
+  /**
+   * By brand, not by prototype: the App Router's bundle and pages/api's each hold a copy of this
+   * class, and the event store (one per process, on globalThis) throws its creator's copy.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && HTTP_ERROR in value;
+  }
+
   constructor(
     readonly status: number,
     message: string,
@@ -66,7 +79,7 @@ export function methodNotAllowed(allowed: string): () => Response {
 
 /**
  * Runs a handler and turns whatever it throws into a JSON error, adding `extraHeaders`
- * (CORS) to every answer, errors included. Unexpected errors are logged without the request.
+ * (CORS) to every answer, errors included.
  */
 export async function answer(
   extraHeaders: Record<string, string>,
@@ -76,15 +89,17 @@ export async function answer(
   try {
     response = await handle();
   } catch (error) {
-    if (error instanceof HttpError) {
-      response = jsonError(error.status, error.message, error.headers);
-    } else {
-      console.error("unexpected error:", error instanceof Error ? error.message : String(error));
-      response = jsonError(500, "internal server error");
-    }
+    response = errorResponse(error);
   }
   for (const [name, value] of Object.entries(extraHeaders)) response.headers.set(name, value);
   return response;
+}
+
+/** The JSON answer to what a handler threw; an unexpected error is logged, never shown. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof HttpError) return jsonError(error.status, error.message, error.headers);
+  console.error("unexpected error:", error instanceof Error ? error.message : String(error));
+  return jsonError(500, "internal server error");
 }
 
 /**
@@ -135,4 +150,28 @@ export async function readJsonObject(
     throw new HttpError(400, "request body must be a JSON object");
   }
   return value as Record<string, unknown>;
+}
+
+/** A body-less standard Request with a Node request's path, query and headers. */
+export function webRequestOf(message: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(message.headers)) {
+    for (const item of Array.isArray(value) ? value : [value ?? ""]) headers.append(name, item);
+  }
+  return new Request(new URL(message.url ?? "/", "http://localhost"), { headers });
+}
+
+/** Sends a standard Response, plus `extraHeaders`, through a Node response. */
+export async function sendResponse(
+  target: ServerResponse,
+  response: Response,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  target.writeHead(response.status, {
+    ...Object.fromEntries(response.headers),
+    ...extraHeaders,
+    "Content-Length": String(body.byteLength),
+  });
+  target.end(body);
 }

@@ -2,6 +2,8 @@
  * Server-sent events framing (https://html.spec.whatwg.org/multipage/server-sent-events.html).
  * Each event is encoded once, then the same bytes go to every subscriber.
  */
+import type { ServerResponse } from "node:http";
+import type { EventStream } from "./events/stream";
 
 const encoder = new TextEncoder();
 
@@ -25,4 +27,33 @@ export function encodeComment(text: string): Uint8Array {
 /** How long EventSource waits before reconnecting after the stream ends. */
 export function encodeRetry(milliseconds: number): Uint8Array {
   return encoder.encode(`retry: ${Math.round(milliseconds)}\n\n`);
+}
+
+/**
+ * Sends `stream` as the body of a Node response, written straight to the socket (no web stream
+ * in between: see pages/api/events.ts). The stream ends when the client goes away.
+ */
+export function writeEventStream(
+  response: ServerResponse,
+  stream: EventStream,
+  headers: Record<string, string>,
+): void {
+  response.writeHead(200, { ...headers, ...SSE_HEADERS });
+  response.flushHeaders();
+  response.on("close", stream.close);
+  // Gone while the stream was being opened: "close" fired before anyone listened.
+  if (response.req.method === "HEAD" || !response.socket || response.socket.destroyed) {
+    stream.close();
+    response.end();
+    return;
+  }
+  stream.start({
+    write(chunk) {
+      response.write(chunk);
+      return response.writableLength;
+    },
+    end() {
+      response.end();
+    },
+  });
 }

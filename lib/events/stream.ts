@@ -13,8 +13,21 @@ export interface EventStreamOptions {
   /** The stream ends itself after this long; the browser reconnects and resumes by id. */
   maxSeconds: number;
   heartbeatSeconds: number;
-  /** Aborted when the client goes away. */
-  signal?: AbortSignal;
+}
+
+/** Where a stream's bytes go: one client's HTTP response. */
+export interface EventStreamSink {
+  /** Sends `chunk`; returns the bytes written and not yet taken by the client. */
+  write(chunk: Uint8Array): number;
+  /** Ends the response once what was written is out. */
+  end(): void;
+}
+
+export interface EventStream {
+  /** Writes the retry line, the history, then live events to `sink` until the stream ends. */
+  start(sink: EventStreamSink): void;
+  /** Ends the stream and unsubscribes (the client went away, or the time is up). */
+  close(): void;
 }
 
 /** What EventSource waits before reconnecting after the stream ends. */
@@ -33,11 +46,9 @@ export const MAX_BACKLOG_BYTES = 1024 * 1024;
  * The subscription and the history read happen before this resolves, so a store that is down
  * rejects here (the route answers 503) instead of in the middle of a 200.
  */
-export async function openEventStream(
-  options: EventStreamOptions,
-): Promise<ReadableStream<Uint8Array>> {
+export async function openEventStream(options: EventStreamOptions): Promise<EventStream> {
   const { store, room } = options;
-  let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  let sink: EventStreamSink | null = null;
   let closed = false;
   let lastSentId = options.lastEventId;
   let pending: { stored: StoredEvent; frame: Uint8Array }[] | null = [];
@@ -48,19 +59,13 @@ export async function openEventStream(
     closed = true;
     unsubscribe();
     timers.forEach(clearTimeout);
-    options.signal?.removeEventListener("abort", close);
-    try {
-      // Queued frames still go out before the end: a dropped slow client loses nothing.
-      controller?.close();
-    } catch {
-      // already closed or cancelled by the reader
-    }
+    // What was written still goes out before the end: a dropped slow client loses nothing.
+    sink?.end();
   };
 
   const send = (chunk: Uint8Array): boolean => {
-    if (closed || !controller) return false;
-    controller.enqueue(chunk);
-    if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
+    if (closed || !sink) return false;
+    if (sink.write(chunk) > MAX_BACKLOG_BYTES) {
       close();
       return false;
     }
@@ -103,33 +108,26 @@ export async function openEventStream(
     throw error;
   }
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(streamController) {
-        controller = streamController;
-        streamController.enqueue(encodeRetry(RECONNECT_MILLISECONDS));
-        for (const stored of history) sendEvent(stored, encodeEventFrame(stored));
-        if (replayCapped) {
-          // More history waits than one response carries: end here, the client resumes by id.
-          close();
-          return;
-        }
-        const live = pending ?? [];
-        pending = null;
-        for (const { stored, frame } of live) sendEvent(stored, frame);
-
-        const heartbeat = setInterval(
-          () => send(encodeComment("heartbeat")),
-          options.heartbeatSeconds * 1000,
-        );
-        timers.push(heartbeat, setTimeout(close, options.maxSeconds * 1000));
-        options.signal?.addEventListener("abort", close);
-        if (options.signal?.aborted) close();
-      },
-      cancel() {
+  return {
+    start(target) {
+      if (sink || closed) return;
+      sink = target;
+      send(encodeRetry(RECONNECT_MILLISECONDS));
+      for (const stored of history) sendEvent(stored, encodeEventFrame(stored));
+      if (replayCapped) {
+        // More history waits than one response carries: end here, the client resumes by id.
         close();
-      },
+        return;
+      }
+      const live = pending ?? [];
+      pending = null;
+      for (const { stored, frame } of live) sendEvent(stored, frame);
+
+      timers.push(
+        setInterval(() => send(encodeComment("heartbeat")), options.heartbeatSeconds * 1000),
+        setTimeout(close, options.maxSeconds * 1000),
+      );
     },
-    new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
-  );
+    close,
+  };
 }

@@ -72,11 +72,20 @@ export interface StoreHealth {
   detail?: string;
 }
 
+const STORE_UNAVAILABLE = Symbol.for("livekit-app-server.StoreUnavailableError");
+
 /**
  * The store cannot take or give events now (Redis down): a 503, so livekit-server retries the
  * webhook and EventSource reconnects. `detail` holds the reason for the log, not the client.
  */
 export class StoreUnavailableError extends HttpError {
+  readonly [STORE_UNAVAILABLE] = true;
+
+  /** By brand, as HttpError: the store may throw another bundle's copy of this class. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && STORE_UNAVAILABLE in value;
+  }
+
   constructor(readonly detail: string) {
     super(503, "the event store is unavailable; retry later", { "Retry-After": "1" });
     this.name = "StoreUnavailableError";

@@ -5,7 +5,7 @@
  * event that got a 2xx must be in the log and reach each subscriber exactly once, in order.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { maxDuration } from "../../app/api/events/route";
+import { config as eventsRoute } from "../../pages/api/events";
 import { loadConfig } from "../../lib/config";
 import { createOperatorToken, createParticipantToken } from "../../lib/token";
 import { startRedis, type RunningRedis } from "../support/redis";
@@ -237,7 +237,7 @@ describe("faults under running webhooks and streams", () => {
   it("the stream ends itself before the function limit and the client resumes without a gap", async () => {
     const started = performance.now();
     // The default cut comes before the route's platform limit (maxDuration).
-    expect(loadConfig({}).sseMaxSeconds).toBeLessThan(maxDuration);
+    expect(loadConfig({}).sseMaxSeconds).toBeLessThan(eventsRoute.maxDuration);
 
     const instance = await server({ SSE_MAX_SECONDS: "1" });
     const rooms = ["cut-a", "cut-b"];

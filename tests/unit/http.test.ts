@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { answer, HttpError, readBodyText, readJsonObject } from "@/lib/http";
+import { describe, expect, it, vi } from "vitest";
+import { StoreUnavailableError } from "@/lib/events/types";
+import { answer, errorResponse, HttpError, readBodyText, readJsonObject } from "@/lib/http";
 
 const request = (body: BodyInit | null, headers: Record<string, string> = {}) =>
   new Request("http://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
@@ -56,5 +57,25 @@ describe("answer", () => {
     });
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain("secret internals");
+  });
+});
+
+describe("HttpError across bundles", () => {
+  it("is recognised when thrown by another copy of the module, and keeps its subclass apart", async () => {
+    // The App Router and pages/api each bundle lib/http; the shared event store throws one copy.
+    vi.resetModules();
+    const other = await import("@/lib/http");
+    const otherTypes = await import("@/lib/events/types");
+    expect(other.HttpError).not.toBe(HttpError);
+
+    const refused = errorResponse(new other.HttpError(403, "not yours"));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ errorMessage: "not yours" });
+
+    const down = new otherTypes.StoreUnavailableError("Redis: gone");
+    expect(down).toBeInstanceOf(StoreUnavailableError);
+    expect(errorResponse(down).status).toBe(503);
+    expect(new HttpError(400, "bad")).not.toBeInstanceOf(StoreUnavailableError);
+    expect(new Error("plain")).not.toBeInstanceOf(HttpError);
   });
 });

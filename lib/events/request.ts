@@ -1,0 +1,38 @@
+import type { Config } from "../config";
+import { HttpError } from "../http";
+import { authorizeEventAccess, bearerToken } from "../token";
+import { isEventId } from "./ids";
+
+/** The most history one request may ask for with `limit`. */
+export const MAX_LIMIT = 1000;
+
+export interface EventStreamRequest {
+  room: string | null;
+  lastEventId: string | null;
+  limit: number;
+}
+
+/**
+ * What a `GET /api/events` asks for, once its credential allows it: `?room=` with that room's
+ * token (Bearer or `token`), or every room with a roomList token; resume after `Last-Event-ID`
+ * (or `lastEventId`); `limit` events of history otherwise. Throws HttpError 400/401/403.
+ */
+export async function parseEventStreamRequest(
+  request: Request,
+  config: Pick<Config, "apiKey" | "apiSecret">,
+): Promise<EventStreamRequest> {
+  const params = new URL(request.url).searchParams;
+  const room = params.get("room") || null;
+  await authorizeEventAccess(bearerToken(request), room, config);
+
+  const lastEventId = request.headers.get("last-event-id") || params.get("lastEventId") || null;
+  if (lastEventId !== null && !isEventId(lastEventId)) {
+    throw new HttpError(400, "Last-Event-ID must be an event id like 1761100000000-0");
+  }
+  const limitText = params.get("limit") ?? "100";
+  const limit = Number(limitText);
+  if (!/^\d+$/.test(limitText) || limit > MAX_LIMIT) {
+    throw new HttpError(400, `limit must be a whole number from 0 to ${MAX_LIMIT}`);
+  }
+  return { room, lastEventId, limit };
+}
