@@ -31,7 +31,9 @@ export class HttpError extends Error {
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set("Content-Type", "application/json; charset=utf-8");
-  headers.set("Cache-Control", "no-store");
+  // no-transform: Next would gzip even a 50-byte answer for a client that accepts it (the Go
+  // client of livekit-server does), costing more CPU than the answer (scripts/bench/compare.ts --gzip).
+  headers.set("Cache-Control", "no-store, no-transform");
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 

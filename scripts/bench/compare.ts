@@ -2,10 +2,11 @@
  * Before/after of a change, on a machine others share: two production builds served side by
  * side and measured in alternating rounds, so both see the same moments of load.
  *
- *   npx tsx scripts/bench/compare.ts --before .next-before --after .next-bench <scenario> [--rounds 6] [--seconds 4]
+ *   npx tsx scripts/bench/compare.ts --before .next-before --after .next-bench <scenario> [--rounds 6] [--seconds 4] [--gzip]
  *
  * Scenarios: webhook, webhook-redis, token, health (autocannon, 50 connections) and fanout
- * (--subscribers 1000). Build each dir first: NEXT_DIST_DIR=<dir> npx next build.
+ * (--subscribers 1000). --gzip sends `Accept-Encoding: gzip` as livekit-server's Go client and
+ * browsers do (the bench's own clients do not). Build each dir first: NEXT_DIST_DIR=<dir> npx next build.
  */
 import { parseArgs } from "node:util";
 import { startRedis, type RunningRedis } from "../../tests/support/redis";
@@ -27,15 +28,20 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function target(server: RunningServer, key: string, scenario: string): LoadTarget {
-  const base = { key, label: key, pid: server.process.pid };
+function target(
+  server: RunningServer,
+  key: string,
+  scenario: string,
+  extraHeaders: Record<string, string>,
+): LoadTarget {
+  const base = { key, label: key, pid: server.process.pid, headers: extraHeaders };
   if (scenario === "health") return { ...base, url: `${server.url}/api/health`, method: "GET" };
   if (scenario === "token") {
     return {
       ...base,
       url: `${server.url}/api/token`,
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { ...extraHeaders, "Content-Type": "application/json" },
       body: JSON.stringify({ roomName: ROOM, participantName: "alice" }),
     };
   }
@@ -63,11 +69,13 @@ async function main(): Promise<void> {
       rounds: { type: "string", default: "6" },
       seconds: { type: "string", default: "4" },
       subscribers: { type: "string", default: "1000" },
+      gzip: { type: "boolean", default: false },
     },
   });
   const scenario = positionals[0] ?? "webhook";
   if (!values.before || !values.after) throw new Error("--before <dist dir> --after <dist dir>");
   const rounds = Number(values.rounds);
+  const extraHeaders: Record<string, string> = values.gzip ? { "Accept-Encoding": "gzip" } : {};
   let redis: RunningRedis | null = null;
   const env = (distDir: string) => ({
     NEXT_DIST_DIR: distDir,
@@ -80,7 +88,9 @@ async function main(): Promise<void> {
   try {
     if (scenario !== "fanout") {
       const results = await measureAlternating(
-        [target(before, "before", scenario), target(after, "after", scenario)],
+        [before, after].map((server, i) =>
+          target(server, i ? "after" : "before", scenario, extraHeaders),
+        ),
         { connections: 50, rounds, seconds: Number(values.seconds), warmupSeconds: 3 },
         console.log,
       );

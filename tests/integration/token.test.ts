@@ -2,6 +2,7 @@
  * POST /api/token (and /token, the tutorial clients' path) over HTTP against the production
  * build, run with non-default keys.
  */
+import { request as httpRequest } from "node:http";
 import { TokenVerifier } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -38,6 +39,33 @@ async function post(
 }
 
 describe("POST /api/token", () => {
+  it("answers a client that accepts gzip uncompressed: a small JSON answer is not worth the CPU", async () => {
+    // fetch() would decompress and hide the encoding: ask with node:http.
+    const answer = await new Promise<{ encoding: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const request = httpRequest(
+          `${server.url}/api/token`,
+          {
+            method: "POST",
+            headers: { "Content-Type": "application/json", "Accept-Encoding": "gzip, br" },
+          },
+          (response) => {
+            let body = "";
+            response.setEncoding("latin1");
+            response.on("data", (chunk: string) => (body += chunk));
+            response.on("end", () =>
+              resolve({ encoding: response.headers["content-encoding"], body }),
+            );
+          },
+        );
+        request.on("error", reject);
+        request.end(JSON.stringify({ roomName: "r", participantName: "p" }));
+      },
+    );
+    expect(answer.encoding).toBeUndefined();
+    expect(JSON.parse(answer.body)).toHaveProperty("token");
+  });
+
   it.each(["/api/token", "/token"])(
     "issues a token at %s that verifies for that room",
     async (path) => {
@@ -46,7 +74,7 @@ describe("POST /api/token", () => {
         path,
       );
       expect(response.status).toBe(200);
-      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("cache-control")).toBe("no-store, no-transform");
       expect(response.headers.get("access-control-allow-origin")).toBe("*");
       expect(json.serverUrl).toBe(TEST_LIVEKIT_URL);
       const claims = await new TokenVerifier(TEST_API_KEY, TEST_API_SECRET).verify(
