@@ -22,9 +22,10 @@ import {
   type RunningServer,
 } from "../support/server";
 import { sendWebhook } from "../support/webhooks";
-import { startFakeLivekit, type FakeLivekit } from "./support/fake-livekit";
+import { startSignalListener, type SignalListener } from "../support/signal-listener";
 import { recordFigures, secondsSince } from "./support/figures";
 import { credentialLeaks } from "./support/leaks";
+import { count5xx } from "./support/sender";
 
 const KEYS = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 3600 };
 
@@ -214,7 +215,7 @@ describe("security", () => {
 
   describe("security headers and the page's CSP", () => {
     let browser: Browser | undefined;
-    const fakes: FakeLivekit[] = [];
+    const fakes: SignalListener[] = [];
     afterAll(async () => {
       await browser?.close();
       await Promise.all(fakes.map((fake) => fake.close()));
@@ -279,10 +280,10 @@ describe("security", () => {
 
     it("lets the page run, connect to LIVEKIT_URL and stream events in chromium, and blocks the rest", async () => {
       const started = performance.now();
-      const livekit = await startFakeLivekit();
-      const elsewhere = await startFakeLivekit();
+      const livekit = await startSignalListener({ answer: true });
+      const elsewhere = await startSignalListener({ answer: true });
       fakes.push(livekit, elsewhere);
-      const instance = await server({ LIVEKIT_URL: `ws://127.0.0.1:${livekit.port}` });
+      const instance = await server({ LIVEKIT_URL: livekit.url });
       browser = await launchBrowser();
       const page = await browser.newPage();
       const consoleCsp: string[] = [];
@@ -400,8 +401,8 @@ describe("security", () => {
       expect(landing).toEqual([]);
       expect(landingConsole).toBe(0);
       expect(connected).toEqual({ ws: "open", validate: 200 });
-      expect(livekit.upgrades.some((p) => p.startsWith("/rtc?access_token="))).toBe(true);
-      expect(livekit.requests.some((p) => p.startsWith("/rtc/validate"))).toBe(true);
+      expect(livekit.upgrades.some((a) => a.url.startsWith("/rtc?access_token="))).toBe(true);
+      expect(livekit.requests.some((a) => a.url.startsWith("/rtc/validate"))).toBe(true);
       expect(receivedId).toBe(sent.eventId);
       expect(allowed).toEqual([]);
       expect(blocked.pwned).toBe(false);
@@ -463,7 +464,7 @@ describe("security", () => {
       scenario: "security: token rate limit",
       inputs: requests,
       faults: 1,
-      unexpected5xx: [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0),
+      unexpected5xx: count5xx(statuses),
       notes: `default ${DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE}/min: 429 on request ${DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE + 1}, Retry-After ${retryAfter} s; 6/min over 2 instances via Redis: 429 on the 7th; Redis down: ${outage.join(" ")} (fail-open to the instance's own window)`,
       seconds: secondsSince(started),
     });
