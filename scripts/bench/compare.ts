@@ -19,7 +19,7 @@ import {
 import { measureAlternating, type LoadTarget } from "./http-load";
 import { closeSubscribers, measureFanout, openSubscribers, type FanoutResult } from "./sse-fanout";
 import { mean, round } from "./stats";
-import { signedWebhooks } from "./webhooks";
+import { signedWebhooks, webhookLoad } from "./webhooks";
 
 const ROOM = "bench-room";
 
@@ -45,18 +45,10 @@ function target(
       body: JSON.stringify({ roomName: ROOM, participantName: "alice" }),
     };
   }
-  const next = signedWebhooks(ROOM, TEST_API_KEY, TEST_API_SECRET);
   return {
     ...base,
     url: `${server.url}/api/webhook`,
-    method: "POST",
-    fresh: () => {
-      const { body, authorization } = next();
-      return {
-        body,
-        headers: { Authorization: authorization, "Content-Type": "application/webhook+json" },
-      };
-    },
+    ...webhookLoad(ROOM, TEST_API_KEY, TEST_API_SECRET),
   };
 }
 

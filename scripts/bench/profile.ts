@@ -16,7 +16,7 @@ import { ROOT, startServer, TEST_API_KEY, TEST_API_SECRET } from "../../tests/su
 import { runOnce, type LoadTarget } from "./http-load";
 import { ensureBuild, probeEnv } from "./processes";
 import { closeSubscribers, measureFanout, openSubscribers } from "./sse-fanout";
-import { signedWebhooks } from "./webhooks";
+import { signedWebhooks, webhookLoad } from "./webhooks";
 
 interface ProfileNode {
   id: number;
@@ -185,7 +185,6 @@ async function main(): Promise<void> {
       unit = "webhook";
       await closeSubscribers(subscribers);
     } else {
-      const next = signedWebhooks(ROOM, TEST_API_KEY, TEST_API_SECRET);
       const targets: Record<string, LoadTarget> = {
         health: { key: "health", label: "", url: `${server.url}/api/health`, method: "GET" },
         token: {
@@ -200,14 +199,7 @@ async function main(): Promise<void> {
           key: "webhook",
           label: "",
           url: `${server.url}/api/webhook`,
-          method: "POST",
-          fresh: () => {
-            const { body, authorization } = next();
-            return {
-              body,
-              headers: { Authorization: authorization, "Content-Type": "application/webhook+json" },
-            };
-          },
+          ...webhookLoad(ROOM, TEST_API_KEY, TEST_API_SECRET),
         },
       };
       const target = targets[route];

@@ -44,7 +44,7 @@ import {
 import { ensureBuild, probeEnv, startBaseline } from "./processes";
 import { runFanoutSeries, type FanoutResult, type IdleMemory } from "./sse-fanout";
 import { round } from "./stats";
-import { signedWebhooks } from "./webhooks";
+import { signedWebhooks, webhookLoad } from "./webhooks";
 
 const HTTP = { connections: 50, rounds: 4, seconds: 3, warmupSeconds: 1 };
 /**
@@ -119,20 +119,10 @@ async function httpSection(figures: Figures, redisUrl: string | null): Promise<v
   try {
     const tokenBody = JSON.stringify({ roomName: ROOM, participantName: "alice" });
     const json = { "Content-Type": "application/json" };
-    const webhook = (url: string) => {
-      const next = signedWebhooks(ROOM, TEST_API_KEY, TEST_API_SECRET);
-      return {
-        url,
-        method: "POST" as const,
-        fresh: () => {
-          const { body, authorization } = next();
-          return {
-            body,
-            headers: { Authorization: authorization, "Content-Type": "application/webhook+json" },
-          };
-        },
-      };
-    };
+    const webhook = (url: string) => ({
+      url,
+      ...webhookLoad(ROOM, TEST_API_KEY, TEST_API_SECRET),
+    });
     const targets: LoadTarget[] = [
       {
         key: "floor",

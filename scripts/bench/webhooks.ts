@@ -3,6 +3,7 @@
  * only measure the dedupe path), in livekit-server's wire shape and signature.
  */
 import { buildWebhookEvent, encodeWireJson, livekitId, signWebhook } from "../livekit-wire";
+import type { LoadTarget } from "./http-load";
 
 export interface SignedWebhook {
   /** The LiveKit event id (`EV_…`), the key that matches a delivery to its POST. */
@@ -33,5 +34,24 @@ export function signedWebhooks(
     const eventId = livekitId("EV_");
     const body = before + eventId + after;
     return { eventId, body, authorization: signWebhook(body, apiKey, apiSecret) };
+  };
+}
+
+/** What a load target needs to POST a fresh signed webhook each request, as livekit-server does. */
+export function webhookLoad(
+  room: string,
+  apiKey: string,
+  apiSecret: string,
+): Pick<LoadTarget, "method" | "fresh"> {
+  const next = signedWebhooks(room, apiKey, apiSecret);
+  return {
+    method: "POST",
+    fresh: () => {
+      const { body, authorization } = next();
+      return {
+        body,
+        headers: { Authorization: authorization, "Content-Type": "application/webhook+json" },
+      };
+    },
   };
 }

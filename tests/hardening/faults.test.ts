@@ -13,9 +13,15 @@ import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "
 import { waitUntil } from "../support/wait";
 import { recordFigures, secondsSince } from "./support/figures";
 import { credentialLeaks } from "./support/leaks";
-import { formatStatuses } from "./support/sender";
+import { count5xx, formatStatuses } from "./support/sender";
 import { ResumingSubscriber } from "./support/subscriber";
-import { replayLog, RoomTraffic, settleSubscribers } from "./support/traffic";
+import {
+  expectNothingLost,
+  outcomeFigures,
+  replayLog,
+  RoomTraffic,
+  settleSubscribers,
+} from "./support/traffic";
 
 const KEYS = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 3600 };
 
@@ -111,21 +117,12 @@ describe("faults under running webhooks and streams", () => {
     const delivery = await settleSubscribers(subscribers, roomOf, traffic.accepted);
     const log = await replayLog(instances[1]!.url, await operatorToken(), traffic.accepted);
     const statuses = traffic.tally.statuses;
-    const unexpected5xx = [...statuses]
-      .filter(([s]) => s >= 500 && s !== 503)
-      .reduce((n, [, c]) => n + c, 0);
+    const unexpected5xx = count5xx(statuses, [503]);
     const crashes = instances.filter((instance) => !isRunning(instance)).length;
     recordFigures({
       scenario: "fault: Redis killed and restarted",
-      inputs: traffic.tally.sent,
       faults: outages,
-      sent: traffic.tally.sent,
-      accepted: traffic.totalAccepted(),
-      stored: log.stored,
-      delivered: delivery.delivered,
-      lost: delivery.lost + log.missing,
-      duplicated: delivery.duplicated + log.duplicated,
-      outOfOrder: delivery.outOfOrder,
+      ...outcomeFigures(traffic, delivery, log),
       unexpected5xx,
       crashes,
       notes:
@@ -139,17 +136,7 @@ describe("faults under running webhooks and streams", () => {
     expect(statuses.get(503)).toBeGreaterThan(0);
     expect(healthWhileDown).toBe(503);
     expect(unexpected5xx).toBe(0);
-    expect(traffic.tally.refused).toEqual([]);
-    expect(traffic.tally.abandoned).toEqual([]);
-    expect(delivery.fatal).toEqual([]);
-    expect(delivery).toMatchObject({
-      lost: 0,
-      duplicated: 0,
-      outOfOrder: 0,
-      unexpected: 0,
-      idRegressions: 0,
-    });
-    expect(log).toMatchObject({ missing: 0, duplicated: 0 });
+    expectNothingLost(traffic, delivery, log);
     expect(log.stored).toBe(traffic.totalAccepted());
     expect(crashes).toBe(0);
     for (const instance of instances) {
@@ -197,18 +184,11 @@ describe("faults under running webhooks and streams", () => {
     const delivery = await settleSubscribers(subscribers, roomOf, traffic.accepted);
     const log = await replayLog(url, await operatorToken(), traffic.accepted);
     const statuses = traffic.tally.statuses;
-    const unexpected5xx = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+    const unexpected5xx = count5xx(statuses);
     recordFigures({
       scenario: "fault: app instance killed and restarted",
-      inputs: traffic.tally.sent,
       faults: kills,
-      sent: traffic.tally.sent,
-      accepted: traffic.totalAccepted(),
-      stored: log.stored,
-      delivered: delivery.delivered,
-      lost: delivery.lost + log.missing,
-      duplicated: delivery.duplicated + log.duplicated,
-      outOfOrder: delivery.outOfOrder,
+      ...outcomeFigures(traffic, delivery, log),
       unexpected5xx,
       crashes: isRunning(instance) ? 0 : 1,
       notes:
@@ -219,17 +199,7 @@ describe("faults under running webhooks and streams", () => {
     });
 
     expect(unexpected5xx).toBe(0);
-    expect(traffic.tally.refused).toEqual([]);
-    expect(traffic.tally.abandoned).toEqual([]);
-    expect(delivery.fatal).toEqual([]);
-    expect(delivery).toMatchObject({
-      lost: 0,
-      duplicated: 0,
-      outOfOrder: 0,
-      unexpected: 0,
-      idRegressions: 0,
-    });
-    expect(log).toMatchObject({ missing: 0, duplicated: 0 });
+    expectNothingLost(traffic, delivery, log);
     expect(isRunning(instance)).toBe(true);
     expect(credentialLeaks(instance.output(), [TEST_API_SECRET])).toEqual([]);
   });
@@ -256,20 +226,11 @@ describe("faults under running webhooks and streams", () => {
     const delivery = await settleSubscribers(subscribers, roomOf, traffic.accepted);
     const log = await replayLog(instance.url, await operatorToken(), traffic.accepted);
     const connections = subscribers.reduce((n, s) => n + s.connections, 0);
-    const unexpected5xx = [...traffic.tally.statuses]
-      .filter(([s]) => s >= 500)
-      .reduce((n, [, c]) => n + c, 0);
+    const unexpected5xx = count5xx(traffic.tally.statuses);
     recordFigures({
       scenario: "fault: stream cut by SSE_MAX_SECONDS",
-      inputs: traffic.tally.sent,
       faults: connections - subscribers.length,
-      sent: traffic.tally.sent,
-      accepted: traffic.totalAccepted(),
-      stored: log.stored,
-      delivered: delivery.delivered,
-      lost: delivery.lost + log.missing,
-      duplicated: delivery.duplicated + log.duplicated,
-      outOfOrder: delivery.outOfOrder,
+      ...outcomeFigures(traffic, delivery, log),
       unexpected5xx,
       crashes: isRunning(instance) ? 0 : 1,
       notes: `memory store, SSE_MAX_SECONDS=1: ${connections - subscribers.length} cuts over ${subscribers.length} subscribers, each resumed by Last-Event-ID`,
@@ -277,16 +238,7 @@ describe("faults under running webhooks and streams", () => {
     });
 
     expect(unexpected5xx).toBe(0);
-    expect(traffic.tally.refused).toEqual([]);
-    expect(delivery.fatal).toEqual([]);
-    expect(delivery).toMatchObject({
-      lost: 0,
-      duplicated: 0,
-      outOfOrder: 0,
-      unexpected: 0,
-      idRegressions: 0,
-    });
-    expect(log).toMatchObject({ missing: 0, duplicated: 0 });
+    expectNothingLost(traffic, delivery, log);
     expect(isRunning(instance)).toBe(true);
   });
 });

@@ -50,6 +50,13 @@ export function formatStatuses(statuses: Map<number, number>): string {
     .join(" ");
 }
 
+/** Answers of 500 or more, but for `allowed` (503 while the store is down is the contract). */
+export function count5xx(statuses: Map<number, number>, allowed: number[] = []): number {
+  return [...statuses]
+    .filter(([status]) => status >= 500 && !allowed.includes(status))
+    .reduce((n, [, count]) => n + count, 0);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Kept-alive connections, enough for every room of the load test to have one in flight. */

@@ -3,6 +3,7 @@
  * in order), and the bookkeeping that turns what subscribers received into figures: lost,
  * duplicated, out of order.
  */
+import { expect } from "vitest";
 import { compareEventIds } from "../../../lib/events/ids";
 import { waitUntil } from "../../support/wait";
 import { deliverWebhook, newTally, type SenderTally } from "./sender";
@@ -147,12 +148,15 @@ export const NO_DELIVERIES: DeliveryFigures = {
  * then stops them and adds up the figures. A subscriber still missing events at the deadline
  * counts them as lost.
  */
+export type SettledDeliveries = DeliveryFigures & { fatal: string[] };
+export type ReplayedLog = Awaited<ReturnType<typeof replayLog>>;
+
 export async function settleSubscribers(
   subscribers: ResumingSubscriber[],
   roomOf: (subscriber: ResumingSubscriber) => string,
   accepted: Map<string, string[]>,
   deadlineMs = 30_000,
-): Promise<DeliveryFigures & { fatal: string[] }> {
+): Promise<SettledDeliveries> {
   const complete = (subscriber: ResumingSubscriber) => {
     const got = new Set(subscriber.eventIds());
     return (accepted.get(roomOf(subscriber)) ?? []).every((id) => got.has(id));
@@ -210,4 +214,44 @@ export async function replayLog(
     duplicated: got.length - unique.size + (sorted ? 0 : 1),
     connections: reader.connections,
   };
+}
+
+/** The figures of a traffic scenario: what was sent, accepted, stored and delivered. */
+export function outcomeFigures(
+  traffic: RoomTraffic,
+  delivery: SettledDeliveries,
+  log: ReplayedLog,
+) {
+  return {
+    inputs: traffic.tally.sent,
+    sent: traffic.tally.sent,
+    accepted: traffic.totalAccepted(),
+    stored: log.stored,
+    delivered: delivery.delivered,
+    lost: delivery.lost + log.missing,
+    duplicated: delivery.duplicated + log.duplicated,
+    outOfOrder: delivery.outOfOrder,
+  };
+}
+
+/**
+ * The promise of every traffic scenario: no webhook given up, and every accepted event in the
+ * log and at each subscriber of its room once, in order.
+ */
+export function expectNothingLost(
+  traffic: RoomTraffic,
+  delivery: SettledDeliveries,
+  log: ReplayedLog,
+): void {
+  expect(traffic.tally.refused).toEqual([]);
+  expect(traffic.tally.abandoned).toEqual([]);
+  expect(delivery.fatal).toEqual([]);
+  expect(delivery).toMatchObject({
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    unexpected: 0,
+    idRegressions: 0,
+  });
+  expect(log).toMatchObject({ missing: 0, duplicated: 0 });
 }
