@@ -203,10 +203,27 @@ export class RedisEventStore implements EventStore {
           this.reader.destroy();
           this.reader = duplicateRedis(this.commands);
         }
-        await sleep(backoff);
+        await this.readerReadyOr(backoff);
         backoff = Math.min(backoff * 2, 2000);
       }
     }
+  }
+
+  /**
+   * Waits `ms`, or less if the reader reconnects first: events stored the moment Redis is back
+   * reach this instance's subscribers without waiting out the backoff.
+   */
+  private async readerReadyOr(ms: number): Promise<void> {
+    const reader = this.reader;
+    let onReady = () => {};
+    await Promise.race([
+      sleep(ms),
+      new Promise<void>((resolve) => {
+        onReady = resolve;
+        reader.once("ready", onReady);
+      }),
+    ]);
+    reader.off("ready", onReady);
   }
 
   /** One command on the command connection, as StoreUnavailableError when Redis is not there. */
