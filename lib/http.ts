@@ -154,11 +154,14 @@ export async function readJsonObject(
   return value as Record<string, unknown>;
 }
 
-/** A body-less standard Request with a Node request's path, query and headers. */
-export function webRequestOf(message: IncomingMessage): Request {
+/** A body-less standard Request with a Node request's path, query and the headers `names`. */
+export function webRequestOf(message: IncomingMessage, names: string[]): Request {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(message.headers)) {
-    for (const item of Array.isArray(value) ? value : [value ?? ""]) headers.append(name, item);
+  for (const name of names) {
+    const value = message.headers[name];
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      headers.append(name, item);
+    }
   }
   return new Request(new URL(message.url ?? "/", "http://localhost"), { headers });
 }

@@ -38,7 +38,10 @@ export default async function events(req: NextApiRequest, res: NextApiResponse):
     return sendResponse(res, methodNotAllowed(cors.methods)());
   }
   try {
-    const request = await parseEventStreamRequest(webRequestOf(req), settings);
+    const request = await parseEventStreamRequest(
+      webRequestOf(req, ["authorization", "last-event-id"]),
+      settings,
+    );
     const stream = await openEventStream({
       store: getEventStore(),
       ...request,
