@@ -188,6 +188,38 @@ describe("access to the event stream", () => {
     expect((await refusal({ room: "r", token, query: { limit: "-1" } })).status).toBe(400);
   });
 
+  it("answers browsers of other origins: preflight, and the allow-origin header on streams and refusals", async () => {
+    const preflight = await fetch(`${server.url}/api/events`, {
+      method: "OPTIONS",
+      headers: {
+        Origin: "http://localhost:5173",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization, last-event-id",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("GET");
+    expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Authorization/i);
+    expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Last-Event-ID/i);
+
+    const room = "cors";
+    const client = await connectSse(server.url, { room, token: await roomToken(server.url, room) });
+    await waitUntil(() => client.retry !== null, "the stream starts");
+    client.close();
+    expect(client.headers["access-control-allow-origin"]).toBe("*");
+
+    const refused = await fetch(`${server.url}/api/events?room=${room}`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("access-control-allow-origin")).toBe("*");
+    expect(refused.headers.get("content-type")).toMatch(/^application\/json/);
+
+    const wrongMethod = await fetch(`${server.url}/api/events`, { method: "POST", body: "{}" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("GET, OPTIONS");
+    expect(await wrongMethod.json()).toEqual({ errorMessage: expect.stringMatching(/GET/) });
+  });
+
   it("never writes a credential to the log", async () => {
     const token = await roomToken(server.url, "r");
     await refusal({ room: "other", token });
