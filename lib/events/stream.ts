@@ -114,6 +114,8 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
       sink = target;
       send(encodeRetry(RECONNECT_MILLISECONDS));
       for (const stored of history) sendEvent(stored, encodeEventFrame(stored));
+      // Sent: not kept for the stream's minutes of life (from Redis, up to `limit` parsed events).
+      history = [];
       if (replayCapped) {
         // More history waits than one response carries: end here, the client resumes by id.
         close();
