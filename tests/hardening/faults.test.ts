@@ -4,12 +4,20 @@
  * subscribers, and the stream's own cut before the platform's function limit. In each, every
  * event that got a 2xx must be in the log and reach each subscriber exactly once, in order.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { config as eventsRoute } from "../../pages/api/events";
 import { loadConfig } from "../../lib/config";
 import { createOperatorToken, createParticipantToken } from "../../lib/token";
 import { startRedis, type RunningRedis } from "../support/redis";
-import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
+import {
+  DIST_DIR,
+  ROOT,
+  startServer,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  type RunningServer,
+} from "../support/server";
 import { waitUntil } from "../support/wait";
 import { recordFigures, secondsSince } from "./support/figures";
 import { credentialLeaks } from "./support/leaks";
@@ -206,8 +214,14 @@ describe("faults under running webhooks and streams", () => {
 
   it("the stream ends itself before the function limit and the client resumes without a gap", async () => {
     const started = performance.now();
-    // The default cut comes before the route's platform limit (maxDuration).
-    expect(loadConfig({}).sseMaxSeconds).toBeLessThan(eventsRoute.maxDuration);
+    // The build declares the route's platform limit (what Vercel reads), and the default cut
+    // comes before it.
+    const functions = JSON.parse(
+      readFileSync(path.join(ROOT, DIST_DIR, "server/functions-config-manifest.json"), "utf8"),
+    ) as { functions: Record<string, { maxDuration?: number }> };
+    const maxDuration = functions.functions["/api/events"]?.maxDuration;
+    expect(maxDuration).toBe(300);
+    expect(loadConfig({}).sseMaxSeconds).toBeLessThan(maxDuration!);
 
     const instance = await server({ SSE_MAX_SECONDS: "1" });
     const rooms = ["cut-a", "cut-b"];
