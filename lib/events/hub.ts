@@ -19,6 +19,11 @@ export class EventHub {
     return this.count;
   }
 
+  /** Whether an event of `room` would reach any listener. */
+  wants(room: string | null): boolean {
+    return this.everyRoom.size > 0 || (room !== null && this.byRoom.has(room));
+  }
+
   add(room: string | null, listener: EventListener): () => void {
     let set = this.everyRoom;
     if (room !== null) {

@@ -116,7 +116,7 @@ export class RedisEventStore implements EventStore {
         String(READ_PAGE),
       ])) as StreamEntry[];
       for (const entry of page) {
-        const stored = parseEntry(entry, room);
+        const stored = parseEntry(entry, (entryRoom) => room === null || entryRoom === room);
         if (stored && result.length < limit) result.push(stored);
       }
       if (page.length < READ_PAGE) break;
@@ -192,7 +192,9 @@ export class RedisEventStore implements EventStore {
         for (const [, entries] of reply ?? []) {
           for (const entry of entries) {
             this.readerPosition = entry[0];
-            const stored = parseEntry(entry, null);
+            // Parsed only if a subscriber of this instance wants its room: with many instances,
+            // most events are for rooms watched elsewhere.
+            const stored = parseEntry(entry, (room) => this.hub.wants(room));
             if (stored) this.hub.publish(stored);
           }
         }
@@ -253,19 +255,23 @@ async function withDeadline<T>(read: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-function parseEntry([id, fields]: StreamEntry, room: string | null): StoredEvent | null {
+/** The entry as a StoredEvent, if `keep` wants its room (checked before the JSON is parsed). */
+function parseEntry(
+  [id, fields]: StreamEntry,
+  keep: (room: string | null) => boolean,
+): StoredEvent | null {
   let entryRoom = "";
   let eventText: string | undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     if (fields[i] === "room") entryRoom = fields[i + 1]!;
     else if (fields[i] === "event") eventText = fields[i + 1];
   }
-  if (room !== null && entryRoom !== room) return null;
-  if (eventText === undefined) return null;
+  const room = entryRoom || null;
+  if (!keep(room) || eventText === undefined) return null;
   return {
     id,
     receivedAt: Number(id.slice(0, id.indexOf("-"))),
-    room: entryRoom || null,
+    room,
     event: JSON.parse(eventText) as WebhookEventJson,
   };
 }
