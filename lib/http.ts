@@ -4,28 +4,46 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-const HTTP_ERROR = Symbol.for("livekit-app-server.HttpError");
+/** A plain field, not the prototype: the App Router's bundle and pages/api's each hold a copy of
+ * this module, and the event store (one per process, on globalThis) throws its creator's copy. */
+const HTTP_ERROR_BRAND = "livekit-app-server.HttpError";
 
-/** An error that becomes `{errorMessage}` with this status. Anything else becomes a 500. */
+export interface HttpErrorOptions {
+  /** Extra answer headers (Retry-After, …). */
+  headers?: Record<string, string>;
+  /** The request field at fault, answered as `field` so a client never parses the message. */
+  field?: string;
+  /** Why, for the server's log only (never answered): e.g. the store's own error. */
+  detail?: string;
+}
+
+/** An error that becomes `{errorMessage[, field]}` with this status. Anything else becomes a 500. */
 export class HttpError extends Error {
-  readonly [HTTP_ERROR] = true;
-
-  /**
-   * By brand, not by prototype: the App Router's bundle and pages/api's each hold a copy of this
-   * class, and the event store (one per process, on globalThis) throws its creator's copy.
-   */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && HTTP_ERROR in value;
-  }
+  readonly brand = HTTP_ERROR_BRAND;
+  readonly headers: Record<string, string>;
+  readonly field: string | undefined;
+  readonly detail: string | undefined;
 
   constructor(
     readonly status: number,
     message: string,
-    readonly headers: Record<string, string> = {},
+    options: HttpErrorOptions = {},
   ) {
     super(message);
     this.name = "HttpError";
+    this.headers = options.headers ?? {};
+    this.field = options.field;
+    this.detail = options.detail;
   }
+}
+
+/** Whether `value` is an HttpError of any bundle's copy of this module. */
+export function isHttpError(value: unknown): value is HttpError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { brand?: unknown }).brand === HTTP_ERROR_BRAND
+  );
 }
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
@@ -37,12 +55,18 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 
+/** `{errorMessage}`, plus `field` when one request field is at fault (tutorial clients read only
+ * `errorMessage`; the page reads `field`). */
 export function jsonError(
   status: number,
   errorMessage: string,
   headers: Record<string, string> = {},
+  field?: string,
 ): Response {
-  return json({ errorMessage }, { status, headers });
+  return json(field === undefined ? { errorMessage } : { errorMessage, field }, {
+    status,
+    headers,
+  });
 }
 
 export interface CorsPolicy {
@@ -99,7 +123,7 @@ export async function answer(
 
 /** The JSON answer to what a handler threw; an unexpected error is logged, never shown. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof HttpError) return jsonError(error.status, error.message, error.headers);
+  if (isHttpError(error)) return jsonError(error.status, error.message, error.headers, error.field);
   console.error("unexpected error:", error instanceof Error ? error.message : String(error));
   return jsonError(500, "internal server error");
 }
@@ -129,7 +153,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
       chunks.push(value);
     }
   } catch (error) {
-    if (error instanceof HttpError) throw error;
+    if (isHttpError(error)) throw error;
     throw new HttpError(400, "request body could not be read");
   }
   return new TextDecoder().decode(Buffer.concat(chunks));

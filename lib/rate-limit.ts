@@ -128,7 +128,7 @@ export async function checkTokenRateLimit(
   if (count > limit) {
     const retryAfter = Math.max(1, Math.ceil(remainingMs / 1000));
     throw new HttpError(429, `too many token requests; retry in ${retryAfter} s`, {
-      "Retry-After": String(retryAfter),
+      headers: { "Retry-After": String(retryAfter) },
     });
   }
 }

@@ -2,7 +2,7 @@ import { duplicateRedis, redisCommand, sharedRedis, type RedisConnection } from 
 import { EventHub } from "./hub";
 import {
   roomOfEvent,
-  StoreUnavailableError,
+  storeUnavailable,
   type AppendResult,
   type EventListener,
   type EventStore,
@@ -228,12 +228,12 @@ export class RedisEventStore implements EventStore {
     reader.off("ready", onReady);
   }
 
-  /** One command on the command connection, as StoreUnavailableError when Redis is not there. */
+  /** One command on the command connection, as a 503 (`storeUnavailable`) when Redis is not there. */
   private async command(args: string[]): Promise<unknown> {
     try {
       return await redisCommand(this.commands, args);
     } catch (error) {
-      throw new StoreUnavailableError(`Redis: ${(error as Error).message}`);
+      throw storeUnavailable(`Redis: ${(error as Error).message}`);
     }
   }
 }

@@ -48,7 +48,7 @@ export type EventListener = (event: StoredEvent, frame: Uint8Array) => boolean;
 
 export interface EventStore {
   readonly kind: "memory" | "redis";
-  /** Stores a verified event once per LiveKit event id. Throws StoreUnavailableError. */
+  /** Stores a verified event once per LiveKit event id. Throws `storeUnavailable` (503). */
   append(event: WebhookEventJson): Promise<AppendResult>;
   /** Events after `afterId` (exclusive), oldest first, at most `limit`. */
   readSince(afterId: string, options: ReadOptions): Promise<StoredEvent[]>;
@@ -72,24 +72,15 @@ export interface StoreHealth {
   detail?: string;
 }
 
-const STORE_UNAVAILABLE = Symbol.for("livekit-app-server.StoreUnavailableError");
-
 /**
  * The store cannot take or give events now (Redis down): a 503, so livekit-server retries the
  * webhook and EventSource reconnects. `detail` holds the reason for the log, not the client.
  */
-export class StoreUnavailableError extends HttpError {
-  readonly [STORE_UNAVAILABLE] = true;
-
-  /** By brand, as HttpError: the store may throw another bundle's copy of this class. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && STORE_UNAVAILABLE in value;
-  }
-
-  constructor(readonly detail: string) {
-    super(503, "the event store is unavailable; retry later", { "Retry-After": "1" });
-    this.name = "StoreUnavailableError";
-  }
+export function storeUnavailable(detail: string): HttpError {
+  return new HttpError(503, "the event store is unavailable; retry later", {
+    headers: { "Retry-After": "1" },
+    detail,
+  });
 }
 
 /** The room an event belongs to, wherever LiveKit puts it for that event type. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisEventStore } from "@/lib/events/redis";
-import { StoreUnavailableError, type StoredEvent, type WebhookEventJson } from "@/lib/events/types";
+import type { StoredEvent, WebhookEventJson } from "@/lib/events/types";
 import { buildWebhookEvent } from "../../scripts/livekit-wire";
 import { waitUntil } from "../support/wait";
 import { describeEventStoreContract } from "../support/event-store-contract";
@@ -47,7 +47,7 @@ describe("RedisEventStore", () => {
     }
   });
 
-  it("answers StoreUnavailableError while Redis is down, and the reader resumes after", async () => {
+  it("answers a 503 (storeUnavailable) while Redis is down, and the reader resumes after", async () => {
     const { store, peer, close } = openPair();
     try {
       const received: StoredEvent[] = [];
@@ -60,10 +60,9 @@ describe("RedisEventStore", () => {
       await waitUntil(() => received.length === 1, "the reader delivers");
 
       await redis.stop();
-      await expect(peer.append(event())).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(store.readLatest({ room: null, limit: 1 })).rejects.toBeInstanceOf(
-        StoreUnavailableError,
-      );
+      const unavailable = { status: 503, brand: "livekit-app-server.HttpError" };
+      await expect(peer.append(event())).rejects.toMatchObject(unavailable);
+      await expect(store.readLatest({ room: null, limit: 1 })).rejects.toMatchObject(unavailable);
       expect((await store.health()).ok).toBe(false);
 
       // A fresh Redis (the data went with the old one): the reader must follow the new stream.

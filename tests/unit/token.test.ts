@@ -1,6 +1,6 @@
 import { TokenVerifier } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
-import { HttpError } from "@/lib/http";
+import { isHttpError, type HttpError } from "@/lib/http";
 import {
   authorizeEventAccess,
   bearerToken,
@@ -20,7 +20,7 @@ function refusal(run: () => unknown): HttpError {
   try {
     run();
   } catch (error) {
-    if (error instanceof HttpError) return error;
+    if (isHttpError(error)) return error;
     throw error;
   }
   throw new Error("expected an HttpError");

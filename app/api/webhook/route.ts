@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
-import { getEventStore, StoreUnavailableError } from "@/lib/events";
-import { answer, HttpError, json, methodNotAllowed, readBodyText } from "@/lib/http";
+import { getEventStore } from "@/lib/events";
+import { answer, isHttpError, json, methodNotAllowed, readBodyText } from "@/lib/http";
 import { logWebhookAccepted, logWebhookRefused } from "@/lib/log";
 import { MAX_WEBHOOK_BYTES, verifyWebhook } from "@/lib/webhook";
 
@@ -20,10 +20,7 @@ export async function POST(request: Request): Promise<Response> {
       logWebhookAccepted(event, result);
       return json(result.stored ? { id: result.id } : { duplicate: true });
     } catch (error) {
-      if (error instanceof HttpError) {
-        const reason = error instanceof StoreUnavailableError ? error.detail : error.message;
-        logWebhookRefused(error.status, reason);
-      }
+      if (isHttpError(error)) logWebhookRefused(error.status, error.detail ?? error.message);
       throw error;
     }
   });
