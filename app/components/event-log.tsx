@@ -1,20 +1,10 @@
 "use client";
 
 import { useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { CopyButton } from "./CopyButton";
-import {
-  FAMILIES,
-  familyOf,
-  formatTime,
-  KNOWN_TYPES,
-  matchesFilter,
-  subjectOf,
-  timeOf,
-  type Family,
-  type LogEntry,
-  type LogFilter,
-} from "./event-summary";
-import { useEventStream, type StreamStatus } from "./useEventStream";
+import { EmptyLog } from "./empty-log";
+import { EventRow } from "./event-row";
+import { FAMILIES, KNOWN_TYPES, matchesFilter, type Family, type LogFilter } from "./event-summary";
+import { useEventStream, type StreamStatus } from "./use-event-stream";
 
 const STATUS_LABEL: Record<StreamStatus, string> = {
   connecting: "Connecting",
@@ -144,7 +134,7 @@ export function EventLog({ room, token }: { room: string; token: string }) {
         ) : (
           <ol className="log-rows" aria-label={`Webhook events of room ${room}`}>
             {visible.map((entry) => (
-              <LogRow
+              <EventRow
                 key={entry.id}
                 entry={entry}
                 open={expanded.has(entry.id)}
@@ -161,94 +151,4 @@ export function EventLog({ room, token }: { room: string; token: string }) {
       )}
     </section>
   );
-}
-
-function LogRow({
-  entry,
-  open,
-  onToggle,
-}: {
-  entry: LogEntry;
-  open: boolean;
-  onToggle: () => void;
-}) {
-  const type = entry.event.event;
-  const family = familyOf(type);
-  const time = timeOf(entry);
-  const subject = subjectOf(entry.event);
-  const detailId = `event-${entry.id}`;
-  const json = JSON.stringify(entry.event, null, 2);
-  return (
-    <li
-      className={`log-row family-${family}`}
-      data-event-type={type}
-      data-event-id={entry.event.id}
-    >
-      <button
-        type="button"
-        className="log-summary"
-        aria-expanded={open}
-        aria-controls={open ? detailId : undefined}
-        onClick={onToggle}
-      >
-        <time dateTime={time.toISOString()}>{formatTime(time)}</time>
-        <span className={`badge badge-${family}`}>{type}</span>
-        <span className="log-subject" title={subject}>
-          {subject}
-        </span>
-        <span className="chevron" aria-hidden="true" />
-      </button>
-      {open && (
-        <div className="log-detail" id={detailId}>
-          <div className="log-detail-tools">
-            <span className="log-meta">
-              {entry.event.id} · stored {formatTime(new Date(entry.receivedAt))}
-            </span>
-            <CopyButton text={json} label="Copy JSON" />
-          </div>
-          <pre tabIndex={0} aria-label={`Raw JSON of ${type}`}>
-            {json}
-          </pre>
-        </div>
-      )}
-    </li>
-  );
-}
-
-/** No event yet: how to point LiveKit at this server, or send a test event. */
-function EmptyLog({ room }: { room: string }) {
-  const origin = window.location.origin;
-  const webhookUrl = `${origin}/livekit/webhook`;
-  const yaml = `webhook:\n  api_key: <your LIVEKIT_API_KEY>\n  urls:\n    - ${webhookUrl}`;
-  const simulator = `npm run webhook -- room_started --room ${shellQuote(room)} --url ${origin}/api/webhook`;
-  return (
-    <div className="log-empty">
-      <p className="log-empty-title">No webhook events for this room yet.</p>
-      <p>Point LiveKit&rsquo;s webhooks at this URL:</p>
-      <div className="snippet">
-        <code>{webhookUrl}</code>
-        <CopyButton text={webhookUrl} label="Copy URL" />
-      </div>
-      <p>
-        In <code>livekit.yaml</code> (<code>livekit-server --dev --config livekit.yaml</code>):
-      </p>
-      <pre className="snippet-block" tabIndex={0} aria-label="livekit.yaml webhook settings">
-        {yaml}
-      </pre>
-      <p>Or send a signed test event with the simulator, from this project&rsquo;s folder:</p>
-      <div className="snippet">
-        <code>{simulator}</code>
-        <CopyButton text={simulator} label="Copy command" />
-      </div>
-      <p className="log-empty-note">
-        The simulator signs with <code>LIVEKIT_API_KEY</code> and <code>LIVEKIT_API_SECRET</code>{" "}
-        from its environment (default devkey / secret): use the same keys as this server.
-      </p>
-    </div>
-  );
-}
-
-/** The room name as one shell word. */
-function shellQuote(value: string): string {
-  return /^[\w.@%+=:,/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { JoinForm } from "./JoinForm";
+import { JoinForm } from "./join-form";
 import {
   JoinError,
   newIdentity,
@@ -19,7 +19,7 @@ import {
  * livekit-client and the LiveKit components load only once the user joins: the landing page
  * carries the form alone.
  */
-const RoomView = dynamic(() => import("./RoomView"), {
+const RoomView = dynamic(() => import("./room-view"), {
   ssr: false,
   loading: () => (
     <p className="page-status" role="status">

@@ -1,0 +1,57 @@
+"use client";
+
+import { CopyButton } from "./copy-button";
+import { familyOf, formatTime, subjectOf, timeOf, type LogEntry } from "./event-summary";
+
+/** One webhook event: time, type (coloured by family) and subject; opens to its raw JSON. */
+export function EventRow({
+  entry,
+  open,
+  onToggle,
+}: {
+  entry: LogEntry;
+  open: boolean;
+  onToggle: () => void;
+}) {
+  const type = entry.event.event;
+  const family = familyOf(type);
+  const time = timeOf(entry);
+  const subject = subjectOf(entry.event);
+  const detailId = `event-${entry.id}`;
+  const json = JSON.stringify(entry.event, null, 2);
+  return (
+    <li
+      className={`log-row family-${family}`}
+      data-event-type={type}
+      data-event-id={entry.event.id}
+    >
+      <button
+        type="button"
+        className="log-summary"
+        aria-expanded={open}
+        aria-controls={open ? detailId : undefined}
+        onClick={onToggle}
+      >
+        <time dateTime={time.toISOString()}>{formatTime(time)}</time>
+        <span className={`badge badge-${family}`}>{type}</span>
+        <span className="log-subject" title={subject}>
+          {subject}
+        </span>
+        <span className="chevron" aria-hidden="true" />
+      </button>
+      {open && (
+        <div className="log-detail" id={detailId}>
+          <div className="log-detail-tools">
+            <span className="log-meta">
+              {entry.event.id} · stored {formatTime(new Date(entry.receivedAt))}
+            </span>
+            <CopyButton text={json} label="Copy JSON" />
+          </div>
+          <pre tabIndex={0} aria-label={`Raw JSON of ${type}`}>
+            {json}
+          </pre>
+        </div>
+      )}
+    </li>
+  );
+}
