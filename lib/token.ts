@@ -1,5 +1,5 @@
 import "server-only";
-import { AccessToken, TokenVerifier } from "livekit-server-sdk";
+import { AccessToken } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { HttpError } from "./http";
 
@@ -97,44 +97,4 @@ export async function createOperatorToken(
   const token = new AccessToken(config.apiKey, config.apiSecret, { identity, ttl: ttlSeconds });
   token.addGrant({ roomList: true });
   return token.toJwt();
-}
-
-/**
- * Checks a credential for reading events: a token signed with this server's key and secret,
- * whose grant is for `room`, or with `roomList` for any room and for all rooms (`room` null).
- * Throws 401 for a missing/invalid/expired token and 403 for a valid one without access.
- */
-export async function authorizeEventAccess(
-  token: string | null,
-  room: string | null,
-  config: Pick<Config, "apiKey" | "apiSecret">,
-): Promise<void> {
-  if (!token) {
-    throw new HttpError(
-      401,
-      "a credential is required: send the LiveKit token of the room as 'Authorization: Bearer <token>' or as the 'token' query parameter",
-    );
-  }
-  let grant: { room?: string; roomJoin?: boolean; roomList?: boolean } | undefined;
-  try {
-    const claims = await new TokenVerifier(config.apiKey, config.apiSecret).verify(token, 0);
-    grant = claims.video;
-  } catch {
-    throw new HttpError(401, "the credential is invalid or expired");
-  }
-  if (grant?.roomList) return;
-  if (room === null) {
-    throw new HttpError(403, "reading every room's events needs a token with the roomList grant");
-  }
-  if (grant?.room !== room) {
-    throw new HttpError(403, "the credential is not for this room");
-  }
-}
-
-/** The bearer token of a request: the Authorization header, else the `token` query parameter. */
-export function bearerToken(request: Request): string | null {
-  const header = request.headers.get("authorization");
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (match?.[1]) return match[1];
-  return new URL(request.url).searchParams.get("token") || null;
 }

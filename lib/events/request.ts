@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import { HttpError } from "../http";
-import { authorizeEventAccess, bearerToken } from "../token";
+import { authorizeEventAccess, bearerToken } from "../credentials";
 import { isEventId } from "./ids";
 
 /** The most history one request may ask for with `limit`. */
@@ -23,7 +23,8 @@ export async function parseEventStreamRequest(
 ): Promise<EventStreamRequest> {
   const params = new URL(request.url).searchParams;
   const room = params.get("room") || null;
-  await authorizeEventAccess(bearerToken(request), room, config);
+  const token = bearerToken(request.headers.get("authorization")) ?? (params.get("token") || null);
+  await authorizeEventAccess(token, room, config);
 
   const lastEventId = request.headers.get("last-event-id") || params.get("lastEventId") || null;
   if (lastEventId !== null && !isEventId(lastEventId)) {

@@ -1,0 +1,53 @@
+import "server-only";
+import { TokenVerifier, type ClaimGrants } from "livekit-server-sdk";
+import type { Config } from "./config";
+import { HttpError } from "./http";
+
+/**
+ * LiveKit access tokens presented to this server as credentials (the event stream, the
+ * operator's routes): signed with this server's key and secret, read with livekit-server-sdk.
+ */
+
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(authorization: string | null): string | null {
+  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  return match?.[1] ?? null;
+}
+
+/** The claims of a LiveKit token signed with this server's key; 401 if missing, forged or expired. */
+export async function verifyLivekitCredential(
+  token: string | null,
+  config: Pick<Config, "apiKey" | "apiSecret">,
+): Promise<ClaimGrants> {
+  if (!token) {
+    throw new HttpError(
+      401,
+      "a credential is required: send the LiveKit token of the room as 'Authorization: Bearer <token>' or as the 'token' query parameter",
+    );
+  }
+  try {
+    return await new TokenVerifier(config.apiKey, config.apiSecret).verify(token, 0);
+  } catch {
+    throw new HttpError(401, "the credential is invalid or expired");
+  }
+}
+
+/**
+ * Checks a credential for reading events: a token whose grant is for `room`, or with `roomList`
+ * for any room and for all rooms (`room` null). 401 for a missing/invalid/expired token, 403 for
+ * a valid one without access.
+ */
+export async function authorizeEventAccess(
+  token: string | null,
+  room: string | null,
+  config: Pick<Config, "apiKey" | "apiSecret">,
+): Promise<void> {
+  const grant = (await verifyLivekitCredential(token, config)).video;
+  if (grant?.roomList) return;
+  if (room === null) {
+    throw new HttpError(403, "reading every room's events needs a token with the roomList grant");
+  }
+  if (grant?.room !== room) {
+    throw new HttpError(403, "the credential is not for this room");
+  }
+}
