@@ -10,12 +10,8 @@
  */
 import { parseArgs } from "node:util";
 import { startRedis, type RunningRedis } from "../../tests/support/redis";
-import {
-  startServer,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  type RunningServer,
-} from "../../tests/support/server";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../tests/support/keys";
+import { startServer, type RunningServer } from "../../tests/support/server";
 import { measureAlternating, type LoadTarget } from "./http-load";
 import { closeSubscribers, measureFanout, openSubscribers, type FanoutResult } from "./sse-fanout";
 import { mean, round } from "./stats";

@@ -12,9 +12,11 @@ import { SourceMap } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startRedis } from "../../tests/support/redis";
-import { ROOT, startServer, TEST_API_KEY, TEST_API_SECRET } from "../../tests/support/server";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../tests/support/keys";
+import { ROOT, startServer } from "../../tests/support/server";
 import { runOnce, type LoadTarget } from "./http-load";
-import { ensureBuild, probeEnv } from "./processes";
+import { probeEnv } from "../../tests/support/probes";
+import { ensureBuild } from "./processes";
 import { closeSubscribers, measureFanout, openSubscribers } from "./sse-fanout";
 import { signedWebhooks, webhookLoad } from "./webhooks";
 

@@ -19,14 +19,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startRedis, type RunningRedis } from "../../tests/support/redis";
-import {
-  DIST_DIR,
-  ROOT,
-  startServer,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  type RunningServer,
-} from "../../tests/support/server";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../tests/support/keys";
+import { DIST_DIR, ROOT, startServer, type RunningServer } from "../../tests/support/server";
 import {
   assertLoopback,
   CONNECTION_RAMP_MS,
@@ -41,7 +35,8 @@ import {
   type PageWeight,
   type PageWeights,
 } from "./page-weight";
-import { ensureBuild, probeEnv, startBaseline } from "./processes";
+import { probeEnv } from "../../tests/support/probes";
+import { ensureBuild, startBaseline } from "./processes";
 import { runFanoutSeries, type FanoutResult, type IdleMemory } from "./sse-fanout";
 import { round } from "./stats";
 import { signedWebhooks, webhookLoad } from "./webhooks";
