@@ -63,62 +63,39 @@ export async function operatorToken(options: TokenOptions = {}): Promise<string>
 type Env = Record<string, string>;
 
 /**
+ * Something started in beforeAll and stopped in afterAll, usable as soon as this returns: the
+ * returned object forwards to the started one (used before beforeAll ran, it throws).
+ */
+function forFile<T extends { stop(): Promise<void> }>(what: string, start: () => Promise<T>): T {
+  let started: T | undefined;
+  beforeAll(async () => {
+    started = await start();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as T, {
+    get(_, key) {
+      if (!started) throw new Error(`${what} starts in beforeAll: use it inside a test or hook`);
+      return Reflect.get(started, key);
+    },
+  });
+}
+
+/**
  * A production server for the whole file: started in beforeAll with `env` (a function when the
  * env depends on something started before, say redisForFile's URL), stopped in afterAll. Use the
  * returned server inside tests and hooks registered after this call.
  */
 export function serverForFile(env: Env | (() => Env) = {}, port?: number): RunningServer {
-  let started: RunningServer | undefined;
-  beforeAll(async () => {
-    started = await startServer(typeof env === "function" ? env() : env, port);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  const get = (): RunningServer => {
-    if (!started)
-      throw new Error("serverForFile's server starts in beforeAll: use it inside a test");
-    return started;
-  };
-  return {
-    get url() {
-      return get().url;
-    },
-    get port() {
-      return get().port;
-    },
-    get process() {
-      return get().process;
-    },
-    output: () => get().output(),
-    stop: (signal) => get().stop(signal),
-  };
+  return forFile("serverForFile's server", () =>
+    startServer(typeof env === "function" ? env() : env, port),
+  );
 }
 
 /** A redis-server of the file's own, started in beforeAll and stopped in afterAll. */
 export function redisForFile(options: RedisOptions = {}): RunningRedis {
-  let started: RunningRedis | undefined;
-  beforeAll(async () => {
-    started = await startRedis(options);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  const get = (): RunningRedis => {
-    if (!started)
-      throw new Error("redisForFile's server starts in beforeAll: use it inside a test");
-    return started;
-  };
-  return {
-    get url() {
-      return get().url;
-    },
-    get port() {
-      return get().port;
-    },
-    stop: () => get().stop(),
-    restart: () => get().restart(),
-  };
+  return forFile("redisForFile's redis-server", () => startRedis(options));
 }
 
 export interface TrackedProcesses {
