@@ -104,7 +104,9 @@ export async function runOnce(target: LoadTarget, seconds: number, connections: 
   const answered = result["2xx"] + result.non2xx;
   const outcome: RunOutcome = {
     requestsPerSecond: result["2xx"] / result.duration,
-    cpuMsPerRequest: target.pid ? (cpuMilliseconds(target.pid) - cpuBefore) / answered : null,
+    // No answer in a round (a machine busy with others' work): no cost per request, not Infinity.
+    cpuMsPerRequest:
+      target.pid && answered ? (cpuMilliseconds(target.pid) - cpuBefore) / answered : null,
     latencies,
     failures: result.non2xx + result.errors + result.timeouts,
   };
