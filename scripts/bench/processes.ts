@@ -2,17 +2,12 @@
  * The processes a benchmark run owns: the production build, `next start` servers (through the
  * tests' own helper), the Express baseline and a private redis-server. All on loopback.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import {
-  DIST_DIR,
-  freePort,
-  ROOT,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-} from "../../tests/support/server";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../tests/support/keys";
+import type { ProbedProcess } from "../../tests/support/probes";
+import { DIST_DIR, freePort, ROOT } from "../../tests/support/server";
 
 /** What the bench's own build checks against: everything `next build` compiles or reads. */
 const BUILD_INPUTS = [
@@ -95,48 +90,6 @@ export function cpuMilliseconds(pid: number): number {
 
 /** USER_HZ: 100 on every Linux Node supports (sysconf(_SC_CLK_TCK) is not exposed to JS). */
 const CLOCK_TICKS_PER_SECOND = 100;
-
-/** The environment that loads server-probe.mjs into a server, with the probes asked for. */
-export function probeEnv(probes: {
-  profileDir?: string;
-  profileOnSignal?: boolean;
-  memory?: boolean;
-}): Record<string, string> {
-  const env: Record<string, string> = {
-    NODE_OPTIONS: `--import ${pathToFileURL(path.join(__dirname, "server-probe.mjs")).href}`,
-  };
-  if (probes.profileDir) env.BENCH_PROFILE_DIR = probes.profileDir;
-  if (probes.profileOnSignal) env.BENCH_PROFILE_ON_SIGNAL = "1";
-  if (probes.memory) env.BENCH_MEMORY_PROBE = "1";
-  return env;
-}
-
-export interface MemoryUsage {
-  rss: number;
-  heapUsed: number;
-  external: number;
-  arrayBuffers: number;
-}
-
-/** What probeMemory needs of a server: the tests' RunningServer and a Service both fit. */
-export interface ProbedProcess {
-  process: ChildProcess;
-  output(): string;
-}
-
-/** A server's memory after a full GC, from its memory probe (started with probeEnv({memory})). */
-export async function probeMemory(server: ProbedProcess): Promise<MemoryUsage> {
-  const seen = server.output().split("bench-memory ").length;
-  server.process.kill("SIGUSR2");
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const parts = server.output().split("bench-memory ");
-    if (parts.length > seen)
-      return JSON.parse(parts[parts.length - 1]!.split("\n")[0]!) as MemoryUsage;
-    if (Date.now() > deadline) throw new Error("the server's memory probe did not answer");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A process the bench started that answers HTTP on a loopback port. */
 export interface Service extends ProbedProcess {

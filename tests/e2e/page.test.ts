@@ -15,13 +15,8 @@ import { TokenVerifier } from "livekit-server-sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, RESULTS_DIR, saveScreenshot } from "../support/browser";
-import {
-  freePort,
-  startServer,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  type RunningServer,
-} from "../support/server";
+import { TEST_API_KEY, TEST_API_SECRET, serverForFile } from "../support/fixtures";
+import { freePort, startServer, type RunningServer } from "../support/server";
 import { startSignalListener, type SignalListener } from "../support/signal-listener";
 import { waitUntil } from "../support/wait";
 import { sendWebhook } from "../support/webhooks";
@@ -36,7 +31,6 @@ const LIVEKIT_COMPONENTS_MARK = "lk-room-container";
 const LIVEKIT_STYLES_MARK = "[data-lk-theme";
 
 let listener: SignalListener;
-let server: RunningServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 /** What the page's CSP (proxy.ts) blocked: nothing of the page's own may be. */
@@ -44,14 +38,16 @@ const cspViolations: string[] = [];
 
 beforeAll(async () => {
   listener = await startSignalListener();
-  server = await startServer({ LIVEKIT_URL: listener.url });
+});
+const server = serverForFile(() => ({ LIVEKIT_URL: listener.url }));
+beforeAll(async () => {
   browser = await launchBrowser();
 });
 
+// After hooks run last-registered first: this one, then serverForFile's stop.
 afterAll(async () => {
   await Promise.all(contexts.map((context) => context.close().catch(() => {})));
   await browser?.close();
-  await server?.stop();
   await listener?.close();
   expect(cspViolations).toEqual([]);
 });

@@ -6,18 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../lib/config";
-import { createOperatorToken, createParticipantToken } from "../../lib/token";
-import { startRedis, type RunningRedis } from "../support/redis";
-import {
-  DIST_DIR,
-  ROOT,
-  startServer,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  type RunningServer,
-} from "../support/server";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "@/lib/config";
+import { operatorToken, roomToken, TEST_API_SECRET, trackProcesses } from "../support/fixtures";
+import { DIST_DIR, ROOT, type RunningServer } from "../support/server";
 import { waitUntil } from "../support/wait";
 import { recordFigures, secondsSince } from "./support/figures";
 import { credentialLeaks } from "./support/leaks";
@@ -31,27 +23,12 @@ import {
   settleSubscribers,
 } from "./support/traffic";
 
-const KEYS = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 3600 };
-
-const roomToken = (room: string) =>
-  createParticipantToken({ roomName: room, participantName: "watcher" }, KEYS);
-const operatorToken = () => createOperatorToken("hardening", 3600, KEYS);
-
-/** Everything a scenario started, stopped whatever happens. */
-const running: { servers: RunningServer[]; redis: RunningRedis[] } = { servers: [], redis: [] };
-
-afterEach(async () => {
-  await Promise.all(running.servers.map((server) => server.stop("SIGKILL")));
-  await Promise.all(running.redis.map((redis) => redis.stop()));
-  running.servers = [];
-  running.redis = [];
+/** Everything a scenario starts, killed after it whatever happens. */
+const running = trackProcesses({
+  serverDefaults: { TOKEN_RATE_LIMIT_PER_MINUTE: "0" },
+  stopSignal: "SIGKILL",
 });
-
-async function server(env: Record<string, string>, port?: number): Promise<RunningServer> {
-  const started = await startServer({ TOKEN_RATE_LIMIT_PER_MINUTE: "0", ...env }, port);
-  running.servers.push(started);
-  return started;
-}
+const server = running.server;
 
 const isRunning = (s: RunningServer) =>
   s.process.exitCode === null && s.process.signalCode === null;
@@ -79,8 +56,7 @@ async function subscribe(
 describe("faults under running webhooks and streams", () => {
   it("Redis killed mid-traffic: 503 while down, then every 2xx event logged and delivered once", async () => {
     const started = performance.now();
-    const redis = await startRedis({ persistent: true });
-    running.redis.push(redis);
+    const redis = await running.redis({ persistent: true });
     // On the first instance streams are short, so its subscribers also reconnect (and are
     // refused) while Redis is down; on the second they stay open throughout, so only its live
     // fan-out (the blocking reader, back after the outage) can bring them the later events.
@@ -154,8 +130,7 @@ describe("faults under running webhooks and streams", () => {
 
   it("an instance killed and restarted under its subscribers: they resume by Last-Event-ID, no gap", async () => {
     const started = performance.now();
-    const redis = await startRedis({ persistent: true });
-    running.redis.push(redis);
+    const redis = await running.redis({ persistent: true });
     const env = { REDIS_URL: redis.url };
     let instance = await server(env);
     const port = instance.port;

@@ -5,10 +5,8 @@
  * every SSE_MAX_SECONDS as in production and resume by Last-Event-ID. 0 lost, 0 duplicated,
  * each room's order as sent.
  */
-import { afterAll, describe, expect, it } from "vitest";
-import { createOperatorToken, createParticipantToken } from "../../lib/token";
-import { startRedis, type RunningRedis } from "../support/redis";
-import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { operatorToken, roomToken, TEST_API_SECRET, trackProcesses } from "../support/fixtures";
 import { recordFigures, secondsSince } from "./support/figures";
 import { credentialLeaks } from "./support/leaks";
 import { count5xx, formatStatuses } from "./support/sender";
@@ -29,20 +27,12 @@ const PER_ROOM = (RATE_PER_SECOND / ROOMS) * SECONDS;
 /** Sending must finish within this, however slow the machine: the run is bounded. */
 const SEND_DEADLINE_MS = 200_000;
 
-const KEYS = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 3600 };
-
 describe("load: two instances sharing Redis", () => {
-  let redis: RunningRedis | undefined;
-  const instances: RunningServer[] = [];
-
-  afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.stop("SIGKILL")));
-    await redis?.stop();
-  });
+  const running = trackProcesses({ stopSignal: "SIGKILL" });
 
   it(`${RATE_PER_SECOND} webhooks/s over ${ROOMS} rooms for ${SECONDS} s, ${ROOMS * SUBSCRIBERS_PER_ROOM} subscribers: nothing lost, duplicated or reordered`, async () => {
     const started = performance.now();
-    redis = await startRedis();
+    const redis = await running.redis();
     const env = {
       REDIS_URL: redis.url,
       // Keeps all 15,000 events: the replay at the end checks every one is in the log.
@@ -50,15 +40,12 @@ describe("load: two instances sharing Redis", () => {
       // Streams end during the run, as they do in production before the function limit.
       SSE_MAX_SECONDS: "10",
     };
-    instances.push(await startServer(env), await startServer(env));
+    const instances = [await running.server(env), await running.server(env)];
 
     const rooms = Array.from({ length: ROOMS }, (_, i) => `load-${String(i).padStart(2, "0")}`);
     const roomOfSubscriber = new Map<ResumingSubscriber, string>();
     for (const room of rooms) {
-      const token = await createParticipantToken(
-        { roomName: room, participantName: "watcher" },
-        KEYS,
-      );
+      const token = await roomToken(room);
       for (let i = 0; i < SUBSCRIBERS_PER_ROOM; i++) {
         const instance = instances[i % 2]!;
         roomOfSubscriber.set(new ResumingSubscriber(() => instance.url, { room, token }), room);
@@ -89,7 +76,7 @@ describe("load: two instances sharing Redis", () => {
       traffic.accepted,
       60_000,
     );
-    const operator = await createOperatorToken("hardening", 3600, KEYS);
+    const operator = await operatorToken();
     const log = await replayLog(instances[0]!.url, operator, traffic.accepted, 120_000);
     const statuses = traffic.tally.statuses;
     const unexpected5xx = count5xx(statuses);

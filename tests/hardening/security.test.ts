@@ -7,27 +7,16 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE, DEV_API_KEY, DEV_API_SECRET } from "@/lib/config";
 import { launchBrowser } from "../support/browser";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE, DEV_API_KEY, DEV_API_SECRET } from "../../lib/config";
-import { createOperatorToken, createParticipantToken } from "../../lib/token";
-import { startRedis, type RunningRedis } from "../support/redis";
-import {
-  DIST_DIR,
-  ROOT,
-  runServerExpectingExit,
-  startServer,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  type RunningServer,
-} from "../support/server";
+import { operatorToken, roomToken, TEST_API_SECRET, trackProcesses } from "../support/fixtures";
+import { DIST_DIR, ROOT, runServerExpectingExit } from "../support/server";
 import { sendWebhook } from "../support/webhooks";
 import { startSignalListener, type SignalListener } from "../support/signal-listener";
 import { recordFigures, secondsSince } from "./support/figures";
 import { credentialLeaks } from "./support/leaks";
 import { count5xx } from "./support/sender";
-
-const KEYS = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 3600 };
 
 /**
  * Strings that exist only on the server: the secret the servers run with, the build
@@ -57,19 +46,9 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const running: { servers: RunningServer[]; redis: RunningRedis[] } = { servers: [], redis: [] };
-afterEach(async () => {
-  await Promise.all(running.servers.map((server) => server.stop()));
-  await Promise.all(running.redis.map((redis) => redis.stop()));
-  running.servers = [];
-  running.redis = [];
-});
-
-async function server(env: Record<string, string> = {}): Promise<RunningServer> {
-  const started = await startServer(env);
-  running.servers.push(started);
-  return started;
-}
+/** Everything a test starts, stopped after it whatever happens. */
+const running = trackProcesses();
+const server = running.server;
 
 describe("security", () => {
   it("keeps every secret out of the browser bundle and out of every response", async () => {
@@ -191,7 +170,7 @@ describe("security", () => {
           requests += 3;
         }
       }
-      const operator = await createOperatorToken("ops", 60, KEYS);
+      const operator = await operatorToken({ identity: "ops", ttlSeconds: 60 });
       credentials.push(operator);
       await fetch(`${target.url}/api/events?token=${operator}&lastEventId=nope`).then((r) =>
         r.text(),
@@ -319,10 +298,7 @@ describe("security", () => {
       // What the room does: signalling WebSocket and /rtc/validate at LIVEKIT_URL, and the
       // event stream from this origin.
       const room = "csp-room";
-      const token = await createParticipantToken(
-        { roomName: room, participantName: "viewer" },
-        KEYS,
-      );
+      const token = await roomToken(room, { identity: "viewer" });
       const connected = await page.evaluate(
         async ({ port, token }) => {
           const ws = await new Promise<string>((resolve) => {
@@ -447,8 +423,7 @@ describe("security", () => {
     expect((await count(await ask(single.url, "203.0.113.2"))).status).toBe(200);
 
     // Shared through Redis: two instances count one window.
-    const redis = await startRedis();
-    running.redis.push(redis);
+    const redis = await running.redis();
     const env = { REDIS_URL: redis.url, TOKEN_RATE_LIMIT_PER_MINUTE: "6" };
     const [a, b] = [await server(env), await server(env)];
     for (let i = 0; i < 6; i++)

@@ -2,27 +2,16 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { TEST_API_KEY, TEST_API_SECRET, serverForFile } from "../support/fixtures";
+import { ROOT } from "../support/server";
 import { connectSse, parseEventMessage } from "../support/sse";
-import {
-  ROOT,
-  startServer,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  type RunningServer,
-} from "../support/server";
 
 const run = promisify(execFile);
 const tsx = path.join(ROOT, "node_modules/.bin/tsx");
 const env = { ...process.env, LIVEKIT_API_KEY: TEST_API_KEY, LIVEKIT_API_SECRET: TEST_API_SECRET };
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForFile();
 
 describe("npm run operator-token and npm run webhook", () => {
   it("an operator token reads every room, and the simulator's events arrive signed and stored", async () => {

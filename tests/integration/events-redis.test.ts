@@ -2,36 +2,28 @@
  * Two production instances (`next start` on two ports) sharing one real Redis, as on a
  * serverless platform: the webhook lands on one, the browser's stream is held by the other.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   encodeWireJson,
   buildWebhookEvent,
   postWebhook,
   signWebhook,
 } from "../../scripts/livekit-wire";
-import { startRedis, type RunningRedis } from "../support/redis";
-import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
-import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
-import { roomToken, sendWebhook } from "../support/webhooks";
+import {
+  eventIds,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  tokenFromServer,
+  redisForFile,
+  serverForFile,
+} from "../support/fixtures";
+import { connectSse } from "../support/sse";
+import { sendWebhook } from "../support/webhooks";
 import { waitUntil } from "../support/wait";
 
-let redis: RunningRedis;
-let a: RunningServer;
-let b: RunningServer;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  [a, b] = await Promise.all([
-    startServer({ REDIS_URL: redis.url }),
-    startServer({ REDIS_URL: redis.url, SSE_MAX_SECONDS: "3" }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await redis?.stop();
-});
-
-const eventIds = (client: SseClient) => client.messages.map((m) => parseEventMessage(m).event.id);
+const redis = redisForFile();
+const a = serverForFile(() => ({ REDIS_URL: redis.url }));
+const b = serverForFile(() => ({ REDIS_URL: redis.url, SSE_MAX_SECONDS: "3" }));
 
 describe("two instances sharing Redis", () => {
   it("reports the Redis store in /api/health", async () => {
@@ -43,7 +35,7 @@ describe("two instances sharing Redis", () => {
 
   it("streams a webhook received by one instance to a client of the other", async () => {
     const room = "cross";
-    const client = await connectSse(b.url, { room, token: await roomToken(b.url, room) });
+    const client = await connectSse(b.url, { room, token: await tokenFromServer(b.url, room) });
     await waitUntil(() => client.retry !== null, "the stream starts");
     const started = performance.now();
     const sent = await sendWebhook(a.url, "participant_joined", { room });
@@ -59,7 +51,7 @@ describe("two instances sharing Redis", () => {
 
   it("stores and streams once the same signed delivery sent to both instances at once", async () => {
     const room = "same-delivery";
-    const token = await roomToken(a.url, room);
+    const token = await tokenFromServer(a.url, room);
     const onA = await connectSse(a.url, { room, token });
     const onB = await connectSse(b.url, { room, token });
     await waitUntil(() => onA.retry !== null && onB.retry !== null, "both streams start");
@@ -85,7 +77,7 @@ describe("two instances sharing Redis", () => {
 
   it("after a disconnect, Last-Event-ID on the other instance brings exactly the missed events", async () => {
     const room = "resume-across";
-    const token = await roomToken(a.url, room);
+    const token = await tokenFromServer(a.url, room);
     const first = await connectSse(a.url, { room, token });
     await first.waitFor(() => first.retry !== null);
     const seen = await sendWebhook(b.url, "room_started", { room });
@@ -102,7 +94,7 @@ describe("two instances sharing Redis", () => {
   });
 
   it("gives a room-A token no event of room B, and refuses it for room B", async () => {
-    const token = await roomToken(a.url, "room-a");
+    const token = await tokenFromServer(a.url, "room-a");
     const client = await connectSse(b.url, { room: "room-a", token });
     await waitUntil(() => client.retry !== null, "the stream starts");
     await sendWebhook(a.url, "participant_joined", { room: "room-b" });
@@ -121,7 +113,7 @@ describe("two instances sharing Redis", () => {
 
   it("ends a stream before the function limit and the client resumes on another instance with no gap", async () => {
     const room = "cut-across";
-    const token = await roomToken(a.url, room);
+    const token = await tokenFromServer(a.url, room);
     const cut = await connectSse(b.url, { room, token, limit: 0 });
     await waitUntil(() => cut.retry !== null, "the stream starts");
     const sent: string[] = [];
@@ -140,7 +132,7 @@ describe("two instances sharing Redis", () => {
 
   it("answers 503 while Redis is down, and the open stream goes on when it is back", async () => {
     const room = "outage";
-    const token = await roomToken(a.url, room);
+    const token = await tokenFromServer(a.url, room);
     const client = await connectSse(b.url, { room, token });
     await waitUntil(() => client.retry !== null, "the stream starts");
     const before = await sendWebhook(a.url, "room_started", { room });

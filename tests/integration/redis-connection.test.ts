@@ -4,18 +4,12 @@
  * the client reconnects looks like from the client's side.
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectRedis, redisCommand } from "@/lib/redis";
-import { startRedis, type RunningRedis } from "../support/redis";
+import { redisForFile } from "../support/fixtures";
 import { waitUntil } from "../support/wait";
 
-let redis: RunningRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 /** Relays to Redis; the first `dropFirst` connections are cut when the client first writes. */
 async function startRelay(dropFirst: number): Promise<{ url: string; close(): Promise<void> }> {

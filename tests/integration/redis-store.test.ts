@@ -1,19 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisEventStore } from "@/lib/events/redis";
 import type { StoredEvent, WebhookEventJson } from "@/lib/events/types";
 import { buildWebhookEvent } from "../../scripts/livekit-wire";
 import { waitUntil } from "../support/wait";
 import { describeEventStoreContract } from "../support/event-store-contract";
-import { startRedis, type RunningRedis } from "../support/redis";
+import { redisForFile } from "../support/fixtures";
 
-let redis: RunningRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 /** Two stores on one prefix stand for two app instances sharing one Redis. */
 function openPair(maxLen = 10_000) {

@@ -4,23 +4,16 @@
  */
 import { request as httpRequest } from "node:http";
 import { TokenVerifier } from "livekit-server-sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  runServerExpectingExit,
-  startServer,
   TEST_API_KEY,
   TEST_API_SECRET,
   TEST_LIVEKIT_URL,
-  type RunningServer,
-} from "../support/server";
+  serverForFile,
+} from "../support/fixtures";
+import { runServerExpectingExit, startServer } from "../support/server";
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer({ CORS_ORIGIN: "*", TOKEN_RATE_LIMIT_PER_MINUTE: "0" });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForFile({ CORS_ORIGIN: "*", TOKEN_RATE_LIMIT_PER_MINUTE: "0" });
 
 const ORIGIN = "http://localhost:5173";
 

@@ -2,7 +2,7 @@
  * POST /api/webhook (and /webhook, /livekit/webhook) over HTTP against the production build,
  * with bodies in LiveKit's wire shape signed exactly as livekit-server signs them.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   buildWebhookEvent,
   encodeWireJson,
@@ -10,18 +10,12 @@ import {
   postWebhook,
   signWebhook,
 } from "../../scripts/livekit-wire";
+import { TEST_API_KEY, TEST_API_SECRET, tokenFromServer, serverForFile } from "../support/fixtures";
 import { connectSse, parseEventMessage } from "../support/sse";
-import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
-import { roomToken, sendWebhook } from "../support/webhooks";
+import { sendWebhook } from "../support/webhooks";
 import { waitUntil } from "../support/wait";
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForFile();
 
 const PATHS = ["/api/webhook", "/webhook", "/livekit/webhook"] as const;
 
@@ -31,7 +25,7 @@ const PATHS = ["/api/webhook", "/webhook", "/livekit/webhook"] as const;
  */
 async function history(room: string): Promise<ReturnType<typeof parseEventMessage>[]> {
   const marker = await sendWebhook(server.url, "room_finished", { room });
-  const token = await roomToken(server.url, room);
+  const token = await tokenFromServer(server.url, room);
   const client = await connectSse(server.url, { room, token, limit: 1000 });
   await client.waitFor((messages) =>
     messages.some((m) => parseEventMessage(m).event.id === marker.eventId),
@@ -119,6 +113,11 @@ describe("accepting LiveKit's webhooks", () => {
 describe("refusing forged and malformed webhooks", () => {
   const event = () => buildWebhookEvent("participant_joined", { room: "forged" });
   const compact = () => encodeWireJson(event());
+  /** `body` as sent, with a valid signature of exactly those bytes. */
+  const signed = (body: string) => ({
+    body,
+    authorization: signWebhook(body, TEST_API_KEY, TEST_API_SECRET),
+  });
 
   const cases: [string, () => { body: string; authorization: string | null }, number, RegExp][] = [
     [
@@ -194,30 +193,16 @@ describe("refusing forged and malformed webhooks", () => {
       401,
       /not a valid JWT/,
     ],
-    [
-      "a signed body that is not JSON",
-      () => {
-        const body = "{not json";
-        return { body, authorization: signWebhook(body, TEST_API_KEY, TEST_API_SECRET) };
-      },
-      400,
-      /not valid JSON/,
-    ],
+    ["a signed body that is not JSON", () => signed("{not json"), 400, /not valid JSON/],
     [
       "a signed JSON body that is not a LiveKit event",
-      () => {
-        const body = '{"event": 5}';
-        return { body, authorization: signWebhook(body, TEST_API_KEY, TEST_API_SECRET) };
-      },
+      () => signed('{"event": 5}'),
       400,
       /not a LiveKit event/,
     ],
     [
       "a signed event without an id",
-      () => {
-        const body = '{"event":"room_started","room":{"name":"forged"}}';
-        return { body, authorization: signWebhook(body, TEST_API_KEY, TEST_API_SECRET) };
-      },
+      () => signed('{"event":"room_started","room":{"name":"forged"}}'),
       400,
       /no event id/,
     ],

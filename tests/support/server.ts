@@ -1,16 +1,15 @@
 /**
  * Starts the real production build (`next start`) on a free loopback port, as a child process,
- * with non-default keys. Every integration and e2e test talks to it over HTTP.
+ * with the test keys (keys.ts). Every integration and e2e test talks to it over HTTP; a test
+ * file gets one with fixtures.ts's serverForFile, which also stops it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { TEST_API_KEY, TEST_API_SECRET, TEST_LIVEKIT_URL } from "./keys";
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const TEST_API_KEY = "test-api-key";
-export const TEST_API_SECRET = "test-api-secret-4f6b0c1e9a2d47c8b5e3";
-export const TEST_LIVEKIT_URL = "ws://127.0.0.1:7880";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -139,4 +138,19 @@ export async function runServerExpectingExit(
       resolve({ code, output });
     });
   });
+}
+
+/** A participant token for `room` from a running server's own POST /api/token. */
+export async function tokenFromServer(
+  baseUrl: string,
+  room: string,
+  participantName = "viewer",
+): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ roomName: room, participantName }),
+  });
+  if (!response.ok) throw new Error(`/api/token answered ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
 }

@@ -7,7 +7,7 @@ import {
   type EventOptions,
   type EventType,
 } from "../../scripts/livekit-wire";
-import { TEST_API_KEY, TEST_API_SECRET } from "./server";
+import { TEST_API_KEY, TEST_API_SECRET } from "./keys";
 
 export interface SentWebhook {
   status: number;
@@ -44,15 +44,4 @@ export async function sendWebhook(
     rawBody,
     authorization,
   };
-}
-
-/** A participant token for `room` from the server's own /api/token. */
-export async function roomToken(baseUrl: string, room: string, name = "viewer"): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ roomName: room, participantName: name }),
-  });
-  if (!response.ok) throw new Error(`token request failed: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
 }

@@ -11,7 +11,7 @@ import {
   EVENT_TYPES,
   signWebhook,
 } from "../../../scripts/livekit-wire";
-import { TEST_API_KEY, TEST_API_SECRET } from "../../support/server";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../support/keys";
 
 export interface SenderTally {
   /** Distinct events handed to the sender. */

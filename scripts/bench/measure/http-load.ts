@@ -4,7 +4,7 @@
  */
 import autocannon, { type AutocannonRequest } from "autocannon";
 import { performance } from "node:perf_hooks";
-import { cpuMilliseconds } from "./processes";
+import { cpuMilliseconds } from "../processes";
 import { mean, round, summarize, type LatencySummary } from "./stats";
 
 export interface LoadTarget {
@@ -46,10 +46,10 @@ export interface LoadOptions {
 
 /**
  * Latency counts requests sent after this much of a run. All connections open at once when a
- * run starts, and `next start` serves such a burst's first requests one by one (at 50
- * connections under load, the last waits up to 3 s, while the Express baseline serves them all
- * within about 50 ms): kept, those few dozen requests would be a run's p99 whatever the route.
- * 50 clients connecting within the same millisecond is the benchmark's artefact, not traffic.
+ * run starts, and `next start` serves such a burst's first requests one by one, far slower than
+ * the Express baseline does (docs/performance.md): kept, those few dozen requests would be a
+ * run's p99 whatever the route. All clients connecting within the same millisecond is the
+ * benchmark's artefact, not traffic.
  */
 export const CONNECTION_RAMP_MS = 500;
 
@@ -104,7 +104,9 @@ export async function runOnce(target: LoadTarget, seconds: number, connections: 
   const answered = result["2xx"] + result.non2xx;
   const outcome: RunOutcome = {
     requestsPerSecond: result["2xx"] / result.duration,
-    cpuMsPerRequest: target.pid ? (cpuMilliseconds(target.pid) - cpuBefore) / answered : null,
+    // No answer in a round (a machine busy with others' work): no cost per request, not Infinity.
+    cpuMsPerRequest:
+      target.pid && answered ? (cpuMilliseconds(target.pid) - cpuBefore) / answered : null,
     latencies,
     failures: result.non2xx + result.errors + result.timeouts,
   };

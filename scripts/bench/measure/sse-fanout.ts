@@ -13,7 +13,8 @@ import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { StringDecoder } from "node:string_decoder";
 import { assertLoopback } from "./http-load";
-import { cpuMilliseconds, probeMemory, type MemoryUsage, type ProbedProcess } from "./processes";
+import { probeMemory, type MemoryUsage, type ProbedProcess } from "../../../tests/support/probes";
+import { cpuMilliseconds } from "../processes";
 import { round, summarize } from "./stats";
 import type { SignedWebhook } from "./webhooks";
 

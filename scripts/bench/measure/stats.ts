@@ -33,3 +33,13 @@ export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/** Bytes as KB of 1024, one decimal, as the report and targets show them. */
+export function kb(bytes: number): number {
+  return round(bytes / 1024, 1);
+}
+
+/** a / b with `digits` decimals, for "× floor" columns. */
+export function ratio(a: number, b: number, digits = 2): string {
+  return (a / b).toFixed(digits);
+}

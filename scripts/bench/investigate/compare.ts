@@ -2,26 +2,27 @@
  * Before/after of a change, on a machine others share: two production builds served side by
  * side and measured in alternating rounds, so both see the same moments of load.
  *
- *   npx tsx scripts/bench/compare.ts --before .next-before --after .next-bench <scenario> [--rounds 6] [--seconds 4] [--gzip]
+ *   npx tsx scripts/bench/investigate/compare.ts --before .next-before --after .next-bench <scenario> [--rounds 6] [--seconds 4] [--gzip]
  *
  * Scenarios: webhook, webhook-redis, token, health (autocannon, 50 connections) and fanout
  * (--subscribers 1000). --gzip sends `Accept-Encoding: gzip` as livekit-server's Go client and
  * browsers do (the bench's own clients do not). Build each dir first: NEXT_DIST_DIR=<dir> npx next build.
  */
 import { parseArgs } from "node:util";
-import { startRedis, type RunningRedis } from "../../tests/support/redis";
+import { startRedis, type RunningRedis } from "../../../tests/support/redis";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../../tests/support/keys";
+import { startServer, tokenFromServer, type RunningServer } from "../../../tests/support/server";
+import { getTarget, tokenTarget, webhookTarget } from "../load-targets";
+import { measureAlternating, type LoadTarget } from "../measure/http-load";
 import {
-  startServer,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  type RunningServer,
-} from "../../tests/support/server";
-import { measureAlternating, type LoadTarget } from "./http-load";
-import { closeSubscribers, measureFanout, openSubscribers, type FanoutResult } from "./sse-fanout";
-import { mean, round } from "./stats";
-import { signedWebhooks, webhookLoad } from "./webhooks";
-
-const ROOM = "bench-room";
+  closeSubscribers,
+  measureFanout,
+  openSubscribers,
+  type FanoutResult,
+} from "../measure/sse-fanout";
+import { mean, round } from "../measure/stats";
+import { signedWebhooks } from "../measure/webhooks";
+import { ROOM } from "../settings";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,22 +35,13 @@ function target(
   scenario: string,
   extraHeaders: Record<string, string>,
 ): LoadTarget {
-  const base = { key, label: key, pid: server.process.pid, headers: extraHeaders };
-  if (scenario === "health") return { ...base, url: `${server.url}/api/health`, method: "GET" };
-  if (scenario === "token") {
-    return {
-      ...base,
-      url: `${server.url}/api/token`,
-      method: "POST",
-      headers: { ...extraHeaders, "Content-Type": "application/json" },
-      body: JSON.stringify({ roomName: ROOM, participantName: "alice" }),
-    };
-  }
-  return {
-    ...base,
-    url: `${server.url}/api/webhook`,
-    ...webhookLoad(ROOM, TEST_API_KEY, TEST_API_SECRET),
-  };
+  const made =
+    scenario === "health"
+      ? getTarget(server, key, key)
+      : scenario === "token"
+        ? tokenTarget(server, key, key)
+        : webhookTarget(server, key, key);
+  return { ...made, headers: { ...extraHeaders, ...made.headers } };
 }
 
 async function main(): Promise<void> {
@@ -105,12 +97,7 @@ async function main(): Promise<void> {
     const count = Number(values.subscribers);
     const sides = await Promise.all(
       [before, after].map(async (server) => {
-        const response = await fetch(`${server.url}/api/token`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ roomName: ROOM, participantName: "viewer" }),
-        });
-        const { token } = (await response.json()) as { token: string };
+        const token = await tokenFromServer(server.url, ROOM, "viewer");
         return { server, token, results: [] as FanoutResult[] };
       }),
     );

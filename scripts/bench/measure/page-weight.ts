@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Response } from "playwright-core";
-import { launchBrowser } from "../../tests/support/browser";
+import { launchBrowser } from "../../../tests/support/browser";
 import { assertLoopback } from "./http-load";
 
 /** The page is settled once no script has arrived for this long. */

@@ -4,19 +4,23 @@
  * loads the route, stops the server and prints where its CPU time went (self time by function
  * and by package). The profile is kept in bench-results/profiles/ for Chrome DevTools.
  *
- *   npx tsx scripts/bench/profile.ts <health|token|webhook|fanout> [--seconds 10] [--subscribers 200] [--redis]
- *   npx tsx scripts/bench/profile.ts <file.cpuprofile> [--units N]   (summarize a saved profile)
+ *   npx tsx scripts/bench/investigate/profile.ts <health|token|webhook|fanout> [--seconds 10] [--subscribers 200] [--redis]
+ *   npx tsx scripts/bench/investigate/profile.ts <file.cpuprofile> [--units N]   (summarize a saved profile)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { SourceMap } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { startRedis } from "../../tests/support/redis";
-import { ROOT, startServer, TEST_API_KEY, TEST_API_SECRET } from "../../tests/support/server";
-import { runOnce, type LoadTarget } from "./http-load";
-import { ensureBuild, probeEnv } from "./processes";
-import { closeSubscribers, measureFanout, openSubscribers } from "./sse-fanout";
-import { signedWebhooks, webhookLoad } from "./webhooks";
+import { startRedis } from "../../../tests/support/redis";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../../tests/support/keys";
+import { ROOT, startServer, tokenFromServer } from "../../../tests/support/server";
+import { getTarget, tokenTarget, webhookTarget } from "../load-targets";
+import { runOnce, type LoadTarget } from "../measure/http-load";
+import { probeEnv } from "../../../tests/support/probes";
+import { ensureBuild } from "../processes";
+import { closeSubscribers, measureFanout, openSubscribers } from "../measure/sse-fanout";
+import { signedWebhooks } from "../measure/webhooks";
+import { ROOM } from "../settings";
 
 interface ProfileNode {
   id: number;
@@ -28,8 +32,6 @@ interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
-
-const ROOM = "bench-room";
 
 const sourceMaps = new Map<string, SourceMap | null>();
 
@@ -159,18 +161,12 @@ async function main(): Promise<void> {
   });
   try {
     if (route === "fanout") {
-      const token = (await (
-        await fetch(`${server.url}/api/token`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ roomName: ROOM, participantName: "viewer" }),
-        })
-      ).json()) as { token: string };
+      const token = await tokenFromServer(server.url, ROOM, "viewer");
       const subscribers = await openSubscribers(
         [server.url],
         Number(values.subscribers),
         ROOM,
-        token.token,
+        token,
       );
       server.process.kill("SIGUSR2");
       const result = await measureFanout({
@@ -186,21 +182,9 @@ async function main(): Promise<void> {
       await closeSubscribers(subscribers);
     } else {
       const targets: Record<string, LoadTarget> = {
-        health: { key: "health", label: "", url: `${server.url}/api/health`, method: "GET" },
-        token: {
-          key: "token",
-          label: "",
-          url: `${server.url}/api/token`,
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ roomName: ROOM, participantName: "alice" }),
-        },
-        webhook: {
-          key: "webhook",
-          label: "",
-          url: `${server.url}/api/webhook`,
-          ...webhookLoad(ROOM, TEST_API_KEY, TEST_API_SECRET),
-        },
+        health: getTarget(server, "health", ""),
+        token: tokenTarget(server, "token", ""),
+        webhook: webhookTarget(server, "webhook", ""),
       };
       const target = targets[route];
       if (!target) throw new Error(`unknown route ${route}: health, token, webhook or fanout`);

@@ -2,7 +2,7 @@
  * Signed webhooks for the load generators: each one a fresh LiveKit event id (a repeated id would
  * only measure the dedupe path), in livekit-server's wire shape and signature.
  */
-import { buildWebhookEvent, encodeWireJson, livekitId, signWebhook } from "../livekit-wire";
+import { buildWebhookEvent, encodeWireJson, livekitId, signWebhook } from "../../livekit-wire";
 import type { LoadTarget } from "./http-load";
 
 export interface SignedWebhook {
@@ -15,9 +15,10 @@ export interface SignedWebhook {
 const PLACEHOLDER_ID = "EV_PLACEHOLDER";
 
 /**
- * A factory of `participant_joined` webhooks for `room` (a full room and participant, about
- * 1 KB, LiveKit's most common event). The body is encoded once; each call splices in a new id
- * and signs the result, so the load generator's own cost per request stays a few microseconds.
+ * A factory of `participant_joined` webhooks for `room` (a full room and participant,
+ * LiveKit's most common event). The body is encoded once; each call splices in a new id and
+ * signs the result, so the load generator's own cost per request stays small next to the
+ * server's.
  */
 export function signedWebhooks(
   room: string,

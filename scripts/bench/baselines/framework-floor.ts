@@ -19,8 +19,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../../tests/support/server";
-import { probeEnv, runNextBuild, startService, type Service } from "./processes";
+import { ROOT } from "../../../tests/support/server";
+import { probeEnv } from "../../../tests/support/probes";
+import { runNextBuild, startService, type Service } from "../processes";
 
 export const FLOOR_DIR =
   process.env.BENCH_FLOOR_DIR || path.join(os.tmpdir(), "livekit-app-server-framework-floor");

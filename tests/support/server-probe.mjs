@@ -1,7 +1,8 @@
 /**
- * Preloaded into a benchmark's `next start` (NODE_OPTIONS=--import …/server-probe.mjs) to look
- * inside it without changing it: `node --cpu-prof` and similar flags are not allowed in
- * NODE_OPTIONS and `next start` passes no node flags through. Does nothing unless asked:
+ * Preloaded into a `next start` of the tests or the benchmark (probes.ts sets
+ * NODE_OPTIONS=--import …/server-probe.mjs) to look inside it without changing it:
+ * `node --cpu-prof` and similar flags are not allowed in NODE_OPTIONS and `next start` passes
+ * no node flags through. Does nothing unless asked:
  *
  * - BENCH_PROFILE_DIR: runs V8's CPU profiler, from the start or, with BENCH_PROFILE_ON_SIGNAL=1,
  *   from SIGUSR2 on (start-up and warm-up stay out of it), and writes <dir>/<pid>.cpuprofile at
