@@ -8,7 +8,7 @@ import {
   buildWebhookEvent,
   postWebhook,
   signWebhook,
-} from "../../scripts/livekit-wire";
+} from "../../lib/livekit-wire";
 import { startRedis, type RunningRedis } from "../support/redis";
 import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";

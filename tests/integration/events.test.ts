@@ -9,7 +9,7 @@ import {
   encodeWireJson,
   postWebhook,
   signWebhook,
-} from "../../scripts/livekit-wire";
+} from "../../lib/livekit-wire";
 import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
 import { roomToken, sendWebhook } from "../support/webhooks";

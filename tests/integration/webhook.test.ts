@@ -9,7 +9,7 @@ import {
   EVENT_TYPES,
   postWebhook,
   signWebhook,
-} from "../../scripts/livekit-wire";
+} from "../../lib/livekit-wire";
 import { connectSse, parseEventMessage } from "../support/sse";
 import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
 import { roomToken, sendWebhook } from "../support/webhooks";

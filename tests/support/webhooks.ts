@@ -1,4 +1,4 @@
-/** Sends webhooks to a running server the way livekit-server does (see scripts/livekit-wire.ts). */
+/** Sends webhooks to a running server the way livekit-server does (see lib/livekit-wire.ts). */
 import {
   buildWebhookEvent,
   encodeWireJson,
@@ -6,7 +6,7 @@ import {
   signWebhook,
   type EventOptions,
   type EventType,
-} from "../../scripts/livekit-wire";
+} from "../../lib/livekit-wire";
 import { TEST_API_KEY, TEST_API_SECRET } from "./server";
 
 export interface SentWebhook {

@@ -1,5 +1,5 @@
 /**
- * Sends webhooks as livekit-server does (scripts/livekit-wire.ts): one room's events one at a
+ * Sends webhooks as livekit-server does (lib/livekit-wire.ts): one room's events one at a
  * time and in order, each retried with the same bytes, token and id on a network error, a 429
  * or a 5xx, until a 2xx or 4xx ends it or the deadline passes (livekit-server gives up after
  * about 30 s). Counts every answer so a test can tell injected 503s from real failures.
@@ -10,7 +10,7 @@ import {
   encodeWireJson,
   EVENT_TYPES,
   signWebhook,
-} from "../../../scripts/livekit-wire";
+} from "../../../lib/livekit-wire";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../support/server";
 
 export interface SenderTally {
@@ -63,7 +63,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /**
- * One POST with livekit-server's headers (as postWebhook in scripts/livekit-wire.ts sends
+ * One POST with livekit-server's headers (as postWebhook in lib/livekit-wire.ts sends
  * them), over node:http rather than fetch: at 500 a second the sender's own CPU counts.
  */
 function post(

@@ -1,7 +1,13 @@
 /**
- * LiveKit's webhook wire format, reproduced for the simulator, the tests and the benchmarks:
- * bodies as livekit-server's Go protojson writes them and the JWT it signs them with
- * (../shared/livekit-facts.md). This is a stand-in for livekit-server, never used by the app.
+ * LiveKit's webhook wire format, reproduced: bodies as livekit-server's Go protojson writes them
+ * and the JWT it signs them with (../shared/livekit-facts.md). This is the webhook simulator's
+ * code: `npm run webhook`, the tests and the benchmarks use it, and so does the console's
+ * "send a test event" (lib/rooms/test-event.ts), so a test event is signed exactly as the
+ * simulator signs it.
+ *
+ * Server side only. It carries no `import "server-only"` marker because the CLIs and benchmarks
+ * run it in plain Node (tsx), where that marker throws; node:crypto keeps it out of any browser
+ * bundle (a client import fails the build), and it reads no secret itself: callers pass the key.
  */
 import { createHash, createHmac, randomInt } from "node:crypto";
 
