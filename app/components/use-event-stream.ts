@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { mergeEntries, type LogEntry } from "./event-summary";
 
 export type StreamStatus = "connecting" | "live" | "reconnecting" | "offline";
@@ -17,19 +17,29 @@ export const MAX_ENTRIES = 1000;
 const MAX_RETRY_MS = 30_000;
 
 /**
- * One room's webhook events from `/api/events`: history first, then live. The room's LiveKit
- * token is the credential (EventSource cannot send headers, so it travels as `token`).
+ * One room's webhook events from `/api/events` (`room` null: every room's, with an operator's
+ * credential): history first, then live. `getCredential` gives the credential before each open
+ * (contract C3). EventSource cannot send headers, so here it still travels as `token`; the
+ * stream helper's version of this hook sends it in `Authorization`.
  *
  * EventSource reconnects by itself after a dropped stream, resuming by Last-Event-ID. It gives
  * up for good on an HTTP error (503 while the store is down), so this reopens it with backoff,
  * resuming after the last id seen; 401/403 are final, and their message is shown.
  */
-export function useEventStream(room: string, token: string): EventStreamState {
+export function useEventStream(
+  room: string | null,
+  getCredential: () => Promise<string>,
+): EventStreamState {
   const [state, setState] = useState<EventStreamState>({
     entries: [],
     status: "connecting",
     problem: null,
   });
+
+  const credential = useRef(getCredential);
+  useEffect(() => {
+    credential.current = getCredential;
+  }, [getCredential]);
 
   useEffect(() => {
     let source: EventSource | null = null;
@@ -41,8 +51,9 @@ export function useEventStream(room: string, token: string): EventStreamState {
     const update = (patch: Partial<EventStreamState>) =>
       setState((current) => ({ ...current, ...patch }));
 
-    const url = () => {
-      const params = new URLSearchParams({ room, token });
+    const url = (token: string) => {
+      const params = new URLSearchParams({ token });
+      if (room !== null) params.set("room", room);
       if (lastId) params.set("lastEventId", lastId);
       return `/api/events?${params}`;
     };
@@ -65,9 +76,17 @@ export function useEventStream(room: string, token: string): EventStreamState {
       }
     };
 
-    const open = () => {
+    const open = async () => {
       if (stopped) return;
-      const address = url();
+      let token: string;
+      try {
+        token = await credential.current();
+      } catch {
+        update({ status: "offline", problem: "no credential for the event stream" });
+        return;
+      }
+      if (stopped) return;
+      const address = url(token);
       if (failures > 0) update({ status: "reconnecting" });
       const current = new EventSource(address);
       source = current;
@@ -106,19 +125,19 @@ export function useEventStream(room: string, token: string): EventStreamState {
           }
           const delay = Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1));
           update({ problem: `${message}; retrying in ${Math.round(delay / 1000)} s` });
-          retryTimer = setTimeout(open, delay);
+          retryTimer = setTimeout(() => void open(), delay);
         });
       };
     };
 
-    open();
+    void open();
     return () => {
       stopped = true;
       probe.abort();
       clearTimeout(retryTimer);
       source?.close();
     };
-  }, [room, token]);
+  }, [room]);
 
   return state;
 }
