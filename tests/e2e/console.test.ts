@@ -218,11 +218,12 @@ describe("the operator console", () => {
     await page.goto(link);
     await page.locator(".stream-status", { hasText: "Live" }).waitFor(SHOWS);
     const room = uniqueRoom("probe");
-    await page.getByLabel("Room", { exact: true }).fill(room);
-    await page.getByLabel("Event type").selectOption("participant_joined");
-    await page.getByLabel("Participant identity").fill("tester");
+    const form = page.getByRole("form", { name: "Send a test event" });
+    await form.getByLabel("Room").fill(room);
+    await form.getByLabel("Event type").selectOption("participant_joined");
+    await form.getByLabel("Participant identity").fill("tester");
     const answer = page.waitForResponse((r) => r.url().endsWith("/api/test-events"));
-    await page.getByRole("button", { name: "Send test event" }).click();
+    await form.getByRole("button", { name: "Send test event" }).click();
     const response = await answer;
     expect(response.status()).toBe(200);
     expect(response.request().headers().authorization).toMatch(/^Bearer /);

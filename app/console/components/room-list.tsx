@@ -13,9 +13,9 @@ export function RoomList({ rooms, now }: { rooms: RoomState[]; now: number }) {
     <ul className="room-list" aria-label="Live rooms">
       {rooms.map((room) => (
         <li key={room.name} className="room-card" data-room={room.name}>
-          <h3>
+          <h2>
             <Link href={roomHref(room.name)}>{room.name}</Link>
-          </h3>
+          </h2>
           <dl>
             <div>
               <dt>Participants</dt>
