@@ -14,7 +14,11 @@ import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, RESULTS_DIR, saveScreenshot } from "../support/browser";
-import { startRoomApiStandIn, type RoomApiStandIn } from "../support/livekit-room-api";
+import {
+  startRoomApiStandIn,
+  type RoomApiStandIn,
+  type StandInTrack,
+} from "../support/livekit-room-api";
 import {
   DIST_DIR,
   ROOT,
@@ -80,7 +84,12 @@ const uniqueRoom = (label: string) => `${label}-${Date.now().toString(36)}-${++c
 
 /** Sends a webhook signed by the simulator's code and keeps the stand-in's lists in step. */
 async function livekitSays(
-  type: "room_started" | "participant_joined" | "participant_left" | "room_finished",
+  type:
+    | "room_started"
+    | "participant_joined"
+    | "track_published"
+    | "participant_left"
+    | "room_finished",
   room: string,
   identity = "alice",
 ) {
@@ -96,6 +105,9 @@ async function livekitSays(
     });
   } else if (type === "participant_joined") {
     state?.participants.push({ sid: `PA_${identity}`, identity, tracks: [] });
+  } else if (type === "track_published") {
+    const { track } = JSON.parse(sent.rawBody) as { track: StandInTrack };
+    state?.participants.find((p) => p.identity === identity)?.tracks?.push(track);
   } else if (type === "participant_left" && state) {
     state.participants = state.participants.filter((p) => p.identity !== identity);
   } else if (type === "room_finished") {
@@ -129,7 +141,14 @@ describe("the operator console", () => {
     const scripts = new Map<string, Buffer>();
     const pending: Promise<void>[] = [];
     const authorizations: string[] = [];
+    const streamRequests: { url: string; authorization: string }[] = [];
     page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/events") {
+        streamRequests.push({
+          url: request.url(),
+          authorization: request.headers().authorization ?? "",
+        });
+      }
       if (new URL(request.url()).pathname === "/api/rooms") {
         authorizations.push(request.headers().authorization ?? "");
         expect(request.url()).not.toContain("token=");
@@ -146,8 +165,10 @@ describe("the operator console", () => {
       );
     };
     page.on("response", onResponse);
-    await page.goto(link, { waitUntil: "networkidle" });
+    // Not "networkidle": the event stream is a request that stays open.
+    await page.goto(link, { waitUntil: "load" });
     await page.getByRole("heading", { name: "Rooms now" }).waitFor(SHOWS);
+    await page.locator(".stream-status", { hasText: "Live" }).waitFor(SHOWS);
     await Promise.all(pending);
     page.off("response", onResponse);
 
@@ -159,7 +180,12 @@ describe("the operator console", () => {
     await waitUntil(() => authorizations.length > 0, "a rooms request");
     expect(authorizations[0]).toBe(`Bearer ${token}`);
     await page.locator('[data-source="livekit"]').waitFor(SHOWS);
-    await page.locator(".stream-status", { hasText: "Live" }).waitFor(SHOWS);
+    // The event stream, too, carries the credential in the header and not in its URL.
+    expect(streamRequests.length).toBeGreaterThan(0);
+    for (const request of streamRequests) {
+      expect(request.url).not.toContain("token");
+      expect(request.authorization).toBe(`Bearer ${token}`);
+    }
 
     for (const mark of LIVEKIT_MARKS) {
       expect(
@@ -310,7 +336,7 @@ describe("the operator console", () => {
     const room = uniqueRoom("standup");
     await livekitSays("room_started", room);
     await livekitSays("participant_joined", room, "alice");
-    await sendWebhook(server.url, "track_published", { room, identity: "alice" });
+    await livekitSays("track_published", room, "alice");
     for (const viewport of [DESKTOP, PHONE]) {
       const page = await newPage(viewport);
       await page.goto(link);
