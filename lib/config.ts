@@ -43,6 +43,11 @@ export interface Config {
   sseMaxSeconds: number;
   /** Seconds between SSE comment heartbeats. */
   sseHeartbeatSeconds: number;
+  /**
+   * How long the console's rooms route waits for LiveKit's room API before answering from the
+   * webhook log alone, in milliseconds.
+   */
+  roomApiTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +135,7 @@ export function loadConfig(env: Env): Config {
     redisStreamMaxLen: integer(env, "EVENT_LOG_REDIS_MAXLEN", 10_000, 100, 10_000_000),
     sseMaxSeconds: integer(env, "SSE_MAX_SECONDS", 280, 1, 3600),
     sseHeartbeatSeconds: integer(env, "SSE_HEARTBEAT_SECONDS", 15, 1, 3600),
+    roomApiTimeoutMs: integer(env, "ROOM_API_TIMEOUT_MS", 2000, 100, 60_000),
   };
 }
 

@@ -1,8 +1,10 @@
 import "server-only";
 import { WebhookReceiver } from "livekit-server-sdk";
 import type { Config } from "./config";
-import { HttpError } from "./http";
-import type { WebhookEventJson } from "./events/types";
+import { getEventStore } from "./events";
+import { HttpError, isHttpError } from "./http";
+import { logWebhookAccepted, logWebhookRefused } from "./log";
+import type { AppendResult, WebhookEventJson } from "./events/types";
 
 /** LiveKit's events are a few KB; egress events with many files stay far below this. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -75,5 +77,25 @@ function classifyReceiveError(error: unknown): HttpError {
       return new HttpError(401, "the webhook's signature does not match this server's API secret");
     default:
       return new HttpError(401, "the webhook's Authorization header is not a valid JWT");
+  }
+}
+
+/**
+ * The webhook intake: verify the exact bytes received, store the event once, log the decision.
+ * (Minimal version of contract C1 for the console's test events; the stream helper owns it.)
+ */
+export async function receiveWebhook(
+  rawBody: Uint8Array,
+  authorization: string | null,
+  config: Pick<Config, "apiKey" | "apiSecret">,
+): Promise<{ event: WebhookEventJson; result: AppendResult }> {
+  try {
+    const event = await verifyWebhook(new TextDecoder().decode(rawBody), authorization, config);
+    const result = await getEventStore().append(event);
+    logWebhookAccepted(event, result);
+    return { event, result };
+  } catch (error) {
+    if (isHttpError(error)) logWebhookRefused(error.status, error.detail ?? error.message);
+    throw error;
   }
 }

@@ -13,7 +13,7 @@ import {
   postWebhook,
   signWebhook,
   type EventType,
-} from "./livekit-wire";
+} from "../lib/livekit-wire";
 
 const usage = `usage: npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--spaced] [--id EV_...]
 event types: ${EVENT_TYPES.join(", ")}`;

@@ -1,6 +1,7 @@
 "use client";
 
 import { CopyButton } from "./copy-button";
+import { DevTestEventButton } from "./dev-test-event";
 
 /** No event yet: how to point LiveKit at this server, or send a test event. */
 export function EmptyLog({ room }: { room: string }) {
@@ -22,6 +23,12 @@ export function EmptyLog({ room }: { room: string }) {
       <pre className="snippet-block" tabIndex={0} aria-label="livekit.yaml webhook settings">
         {yaml}
       </pre>
+      {process.env.NODE_ENV === "development" && (
+        <>
+          <p>Development server: send this room a signed test event through the webhook path.</p>
+          <DevTestEventButton room={room} />
+        </>
+      )}
       <p>Or send a signed test event with the simulator, from this project&rsquo;s folder:</p>
       <div className="snippet">
         <code>{simulator}</code>

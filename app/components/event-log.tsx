@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { EmptyLog } from "./empty-log";
 import { EventRow } from "./event-row";
 import { FAMILIES, KNOWN_TYPES, matchesFilter, type Family, type LogFilter } from "./event-summary";
@@ -27,7 +27,8 @@ const BOTTOM_SLACK = 32;
 
 /** The room's webhook events: history, then live; filter, expand, copy; follows the newest. */
 export function EventLog({ room, token }: { room: string; token: string }) {
-  const { entries, status, problem } = useEventStream(room, token);
+  const getCredential = useCallback(async () => token, [token]);
+  const { entries, status, problem } = useEventStream(room, getCredential);
   const [filter, setFilter] = useState<LogFilter>("all");
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [following, setFollowing] = useState(true);

@@ -3,12 +3,7 @@
  * serverless platform: the webhook lands on one, the browser's stream is held by the other.
  */
 import { describe, expect, it } from "vitest";
-import {
-  encodeWireJson,
-  buildWebhookEvent,
-  postWebhook,
-  signWebhook,
-} from "../../scripts/livekit-wire";
+import { encodeWireJson, buildWebhookEvent, postWebhook, signWebhook } from "@/lib/livekit-wire";
 import {
   eventIds,
   TEST_API_KEY,

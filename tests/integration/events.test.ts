@@ -3,12 +3,7 @@
  * in-memory store (one instance). The Redis/two-instance half is in events-redis.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import {
-  buildWebhookEvent,
-  encodeWireJson,
-  postWebhook,
-  signWebhook,
-} from "../../scripts/livekit-wire";
+import { buildWebhookEvent, encodeWireJson, postWebhook, signWebhook } from "@/lib/livekit-wire";
 import {
   eventIds,
   operatorToken,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { RedisEventStore } from "@/lib/events/redis";
 import type { StoredEvent, WebhookEventJson } from "@/lib/events/types";
-import { buildWebhookEvent } from "../../scripts/livekit-wire";
+import { buildWebhookEvent } from "@/lib/livekit-wire";
 import { waitUntil } from "../support/wait";
 import { describeEventStoreContract } from "../support/event-store-contract";
 import { redisForFile } from "../support/fixtures";

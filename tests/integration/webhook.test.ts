@@ -9,7 +9,7 @@ import {
   EVENT_TYPES,
   postWebhook,
   signWebhook,
-} from "../../scripts/livekit-wire";
+} from "@/lib/livekit-wire";
 import { TEST_API_KEY, TEST_API_SECRET, tokenFromServer, serverForFile } from "../support/fixtures";
 import { connectSse, parseEventMessage } from "../support/sse";
 import { sendWebhook } from "../support/webhooks";

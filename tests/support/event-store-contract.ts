@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { compareEventIds } from "@/lib/events/ids";
 import type { EventStore, StoredEvent, WebhookEventJson } from "@/lib/events/types";
-import { buildWebhookEvent, type EventType } from "../../scripts/livekit-wire";
+import { buildWebhookEvent, type EventType } from "@/lib/livekit-wire";
 import { waitUntil } from "./wait";
 
 export interface StoreUnderTest {

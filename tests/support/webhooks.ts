@@ -6,7 +6,7 @@ import {
   signWebhook,
   type EventOptions,
   type EventType,
-} from "../../scripts/livekit-wire";
+} from "@/lib/livekit-wire";
 import { TEST_API_KEY, TEST_API_SECRET } from "./keys";
 
 export interface SentWebhook {

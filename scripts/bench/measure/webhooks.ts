@@ -2,7 +2,12 @@
  * Signed webhooks for the load generators: each one a fresh LiveKit event id (a repeated id would
  * only measure the dedupe path), in livekit-server's wire shape and signature.
  */
-import { buildWebhookEvent, encodeWireJson, livekitId, signWebhook } from "../../livekit-wire";
+import {
+  buildWebhookEvent,
+  encodeWireJson,
+  livekitId,
+  signWebhook,
+} from "../../../lib/livekit-wire";
 import type { LoadTarget } from "./http-load";
 
 export interface SignedWebhook {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryEventStore } from "@/lib/events/memory";
 import type { WebhookEventJson } from "@/lib/events/types";
-import { buildWebhookEvent } from "../../../scripts/livekit-wire";
+import { buildWebhookEvent } from "@/lib/livekit-wire";
 import { describeEventStoreContract } from "../../support/event-store-contract";
 
 describeEventStoreContract("memory", async () => ({

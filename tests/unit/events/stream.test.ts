@@ -7,7 +7,7 @@ import {
   type EventStream,
 } from "@/lib/events/stream";
 import type { WebhookEventJson } from "@/lib/events/types";
-import { buildWebhookEvent } from "../../../scripts/livekit-wire";
+import { buildWebhookEvent } from "@/lib/livekit-wire";
 
 const event = (room: string) =>
   buildWebhookEvent("track_published", { room }) as unknown as WebhookEventJson;

@@ -9,7 +9,7 @@ import {
   type LogEntry,
   type LogEvent,
 } from "@/app/components/event-summary";
-import { buildWebhookEvent, EVENT_TYPES } from "@/scripts/livekit-wire";
+import { buildWebhookEvent, EVENT_TYPES } from "@/lib/livekit-wire";
 
 const entry = (id: string, event: LogEvent, receivedAt = 1_761_100_000_000): LogEntry => ({
   id,

@@ -1,7 +1,13 @@
 /**
- * LiveKit's webhook wire format, reproduced for the simulator, the tests and the benchmarks:
- * bodies as livekit-server's Go protojson writes them and the JWT it signs them with
- * (../shared/livekit-facts.md). This is a stand-in for livekit-server, never used by the app.
+ * LiveKit's webhook wire format, reproduced: bodies as livekit-server's Go protojson writes them
+ * and the JWT it signs them with (../shared/livekit-facts.md). This is the webhook simulator's
+ * code: `npm run webhook`, the tests and the benchmarks use it, and so does the console's
+ * "send a test event" (lib/rooms/test-event.ts), so a test event is signed exactly as the
+ * simulator signs it.
+ *
+ * Server side only. It carries no `import "server-only"` marker because the CLIs and benchmarks
+ * run it in plain Node (tsx), where that marker throws; node:crypto keeps it out of any browser
+ * bundle (a client import fails the build), and it reads no secret itself: callers pass the key.
  */
 import { createHash, createHmac, randomInt } from "node:crypto";
 
@@ -30,6 +36,19 @@ export function livekitId(prefix: string): string {
   return id;
 }
 
+/**
+ * A LiveKit-style id that is the same for the same seed: the simulator's room, participant,
+ * track, egress and ingress ids follow from their names, so that the events it sends for one
+ * room describe one session (as livekit-server's do) and a leave names the connection a join
+ * opened.
+ */
+export function stableLivekitId(prefix: string, seed: string): string {
+  const digest = createHash("sha256").update(seed).digest();
+  let id = prefix;
+  for (let i = 0; i < 12; i++) id += ID_ALPHABET[digest[i]! % ID_ALPHABET.length];
+  return id;
+}
+
 export interface EventOptions {
   room?: string;
   identity?: string;
@@ -52,7 +71,7 @@ export function buildWebhookEvent(
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const roomName = options.room ?? "my-room";
   const identity = options.identity ?? "alice";
-  const roomSid = livekitId("RM_");
+  const roomSid = stableLivekitId("RM_", roomName);
   const fullRoom = {
     sid: roomSid,
     name: roomName,
@@ -71,7 +90,7 @@ export function buildWebhookEvent(
     ],
     numParticipants: type.startsWith("participant") ? 1 : 0,
   };
-  const participantSid = livekitId("PA_");
+  const participantSid = stableLivekitId("PA_", `${roomName}\u0000${identity}`);
   const fullParticipant = {
     sid: participantSid,
     identity,
@@ -90,7 +109,7 @@ export function buildWebhookEvent(
   };
   const video = type === "track_published";
   const track = {
-    sid: livekitId("TR_"),
+    sid: stableLivekitId("TR_", `${roomName}\u0000${identity}\u0000${video ? "camera" : "mic"}`),
     ...(video ? { type: "VIDEO" } : {}),
     name: video ? "camera" : "microphone",
     ...(video ? { width: 1280, height: 720, simulcast: true } : {}),
@@ -99,7 +118,7 @@ export function buildWebhookEvent(
     mid: video ? "1" : "0",
     stream: video ? "camera" : "microphone",
   };
-  const egressId = livekitId("EG_");
+  const egressId = stableLivekitId("EG_", roomName);
   const nanos = (seconds: number) => `${seconds}000000000`;
   const egressStatus = { egress_started: "EGRESS_STARTING", egress_updated: "EGRESS_ACTIVE" }[
     type as "egress_started" | "egress_updated"
@@ -120,7 +139,7 @@ export function buildWebhookEvent(
     fileResults: type === "egress_ended" ? [{ filename: `${roomName}.mp4`, size: "1048576" }] : [],
   };
   const ingressInfo = {
-    ingressId: livekitId("IN_"),
+    ingressId: stableLivekitId("IN_", roomName),
     name: "obs",
     streamKey: livekitId(""),
     url: "rtmp://localhost:1935/x",

@@ -1,0 +1,128 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback } from "react";
+import { useEventStream } from "@/app/components/use-event-stream";
+import type { RoomState } from "@/lib/rooms/projection";
+import { ConfirmAction } from "./confirm-action";
+import { ConsoleLog } from "./console-log";
+import { ConsoleShell, CredentialRefused } from "./console-shell";
+import { age, trackSummary, words } from "./format";
+import { operatorFetch } from "./operator-api";
+import { SourceNotice } from "./source-notice";
+import { TestEventForm } from "./test-event-form";
+import { useNow } from "./use-now";
+import { useRooms } from "./use-rooms";
+
+/** `/console/<room>`: its participants and tracks, the two actions, and its timeline. */
+export function ConsoleRoom({ room }: { room: string }) {
+  return (
+    <ConsoleShell>
+      {(token, forget) => <RoomPage token={token} forget={forget} room={room} />}
+    </ConsoleShell>
+  );
+}
+
+function RoomPage({ token, forget, room }: { token: string; forget: () => void; room: string }) {
+  const getCredential = useCallback(async () => token, [token]);
+  const now = useNow();
+  const stream = useEventStream(room, getCredential);
+  const rooms = useRooms(token, room, stream.entries);
+  const refused = rooms.problem && (rooms.problem.status === 401 || rooms.problem.status === 403);
+  if (refused) return <CredentialRefused message={rooms.problem!.message} forget={forget} />;
+  const state: RoomState | undefined = rooms.rooms[0];
+
+  const act = async (path: string) => {
+    const answer = await operatorFetch<{ message: string }>(path, token, { method: "DELETE" });
+    void rooms.refresh();
+    return answer.ok && answer.body
+      ? { ok: true, message: answer.body.message }
+      : { ok: false, message: `Refused: ${answer.problem}` };
+  };
+  const base = `/api/rooms/${encodeURIComponent(room)}`;
+
+  return (
+    <div className="console-grid">
+      <div className="console-column">
+        <section className="console-panel" aria-labelledby="room-title">
+          <p className="console-back">
+            <Link href="/console">← All rooms</Link>
+          </p>
+          <header className="console-panel-header">
+            <h1 id="room-title">
+              Room <span className="room-name">{room}</span>
+            </h1>
+            <span
+              className={`room-state ${state?.live ? "is-live" : ""}`}
+              data-live={!!state?.live}
+            >
+              {!rooms.overview ? "…" : state?.live ? "Live" : "Not live"}
+            </span>
+          </header>
+          <SourceNotice state={rooms} />
+          {state?.live && (
+            <>
+              <p className="console-hint">
+                Age {age(state.createdAt, now)} · tracks {trackSummary(state)}
+                {state.egress.length > 0 &&
+                  ` · egress ${state.egress.map((e) => words(e.status.replace(/^EGRESS_/, ""))).join(", ")}`}
+                {state.ingress.length > 0 &&
+                  ` · ingress ${state.ingress.map((i) => i.name ?? i.ingressId).join(", ")}`}
+              </p>
+              <ConfirmAction
+                label="End room"
+                question={`End room ${room} for everyone in it?`}
+                confirmLabel="End room"
+                run={() => act(base)}
+              />
+            </>
+          )}
+          <h2 className="console-subtitle">Participants</h2>
+          {!state || state.participants.length === 0 ? (
+            <p className="console-empty">Nobody is in this room.</p>
+          ) : (
+            <ul className="participant-list" aria-label={`Participants of ${room}`}>
+              {state.participants.map((participant) => (
+                <li key={participant.identity} data-identity={participant.identity}>
+                  <div className="participant-head">
+                    <strong>{participant.identity}</strong>
+                    {participant.name && participant.name !== participant.identity && (
+                      <span className="console-hint"> ({participant.name})</span>
+                    )}
+                    {participant.joinedAt && (
+                      <span className="console-hint">
+                        {" "}
+                        · joined {age(participant.joinedAt, now)} ago
+                      </span>
+                    )}
+                  </div>
+                  <p className="participant-tracks">
+                    {participant.tracks.length === 0
+                      ? "No published tracks"
+                      : participant.tracks.map((t) => `${t.kind} (${words(t.source)})`).join(", ")}
+                  </p>
+                  <ConfirmAction
+                    label="Remove"
+                    question={`Remove ${participant.identity} from ${room}?`}
+                    confirmLabel="Remove"
+                    run={() =>
+                      act(`${base}/participants/${encodeURIComponent(participant.identity)}`)
+                    }
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <TestEventForm token={token} room={room} />
+      </div>
+      <ConsoleLog
+        title={`Timeline of ${room}`}
+        entries={stream.entries}
+        status={stream.status}
+        problem={stream.problem}
+        byRoom={false}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import type { Config } from "../config";
+import type { AppendResult, WebhookEventJson } from "../events/types";
+import { HttpError } from "../http";
+import {
+  buildWebhookEvent,
+  encodeWireJson,
+  EVENT_TYPES,
+  signWebhook,
+  type EventType,
+} from "../livekit-wire";
+import { receiveWebhook } from "../webhook";
+
+/** A test event as an operator (or, in development, the page) asks for it. */
+export interface TestEventRequest {
+  room: string;
+  type: EventType;
+  identity: string;
+}
+
+const MAX_NAME = 128;
+
+function name(body: Record<string, unknown>, field: string, fallback?: string): string {
+  const value = body[field] ?? fallback;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new HttpError(400, `${field} must be a non-empty string`, { field });
+  }
+  if (value.length > MAX_NAME) {
+    throw new HttpError(400, `${field} must be at most ${MAX_NAME} characters`, { field });
+  }
+  return value;
+}
+
+/** `{room, type?, identity?}`; type defaults to room_started, identity to "test-participant". */
+export function parseTestEventRequest(body: Record<string, unknown>): TestEventRequest {
+  const room = name(body, "room");
+  const type = body.type ?? "room_started";
+  if (typeof type !== "string" || !(EVENT_TYPES as readonly string[]).includes(type)) {
+    throw new HttpError(400, `type must be one of ${EVENT_TYPES.join(", ")}`, { field: "type" });
+  }
+  return { room, type: type as EventType, identity: name(body, "identity", "test-participant") };
+}
+
+/**
+ * Makes the event as `npm run webhook` does (lib/livekit-wire: LiveKit's wire shape, signed
+ * with this server's key as livekit-server signs it) and hands its bytes to the webhook intake,
+ * which verifies and stores it like any webhook: the whole chain, without a LiveKit server.
+ */
+export async function sendTestEvent(
+  request: TestEventRequest,
+  config: Pick<Config, "apiKey" | "apiSecret">,
+): Promise<{ event: WebhookEventJson; result: AppendResult }> {
+  const event = buildWebhookEvent(request.type, { room: request.room, identity: request.identity });
+  const body = encodeWireJson(event);
+  const authorization = signWebhook(body, config.apiKey, config.apiSecret);
+  return receiveWebhook(new TextEncoder().encode(body), authorization, config);
+}

@@ -1,0 +1,371 @@
+/**
+ * The operator console in Chromium against the production build, opened from the link the real
+ * `npm run operator-link` prints. LiveKit's room API is the loopback stand-in
+ * (tests/support/livekit-room-api.ts); the webhooks are signed by the simulator's code and
+ * posted to the real webhook route. The stand-in's lists are kept as LiveKit's would be after
+ * each webhook, so a refresh of the rooms agrees with the event stream.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, RESULTS_DIR, saveScreenshot } from "../support/browser";
+import {
+  startRoomApiStandIn,
+  type RoomApiStandIn,
+  type StandInTrack,
+} from "../support/livekit-room-api";
+import { TEST_API_KEY, TEST_API_SECRET, tokenFromServer } from "../support/fixtures";
+import { DIST_DIR, ROOT, startServer, type RunningServer } from "../support/server";
+import { waitUntil } from "../support/wait";
+import { sendWebhook } from "../support/webhooks";
+
+const run = promisify(execFile);
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+/** Strings only LiveKit's packages contain, to tell whether the browser loaded them. */
+const LIVEKIT_MARKS = [
+  "could not establish signal connection", // livekit-client
+  "lk-room-container", // @livekit/components-react
+  "[data-lk-theme", // @livekit/components-styles
+  "X-Livekit-Request-Id", // livekit-server-sdk's Twirp client
+];
+/** A row shows within this deadline; a deadline, not a timing assertion. */
+const SHOWS = { timeout: 5000 };
+
+let standIn: RoomApiStandIn;
+let server: RunningServer;
+let browser: Browser;
+let link: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  standIn = await startRoomApiStandIn();
+  server = await startServer({ LIVEKIT_URL: standIn.url });
+  browser = await launchBrowser();
+  const { stdout } = await run(
+    "npm",
+    ["run", "-s", "operator-link", "--", "--base-url", server.url],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LIVEKIT_API_KEY: TEST_API_KEY, LIVEKIT_API_SECRET: TEST_API_SECRET },
+    },
+  );
+  link = stdout.trim();
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
+  await browser?.close();
+  await server?.stop();
+  await standIn?.close();
+});
+
+async function newPage(viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  return page;
+}
+
+let counter = 0;
+const uniqueRoom = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}`;
+
+/** Sends a webhook signed by the simulator's code and keeps the stand-in's lists in step. */
+async function livekitSays(
+  type:
+    | "room_started"
+    | "participant_joined"
+    | "track_published"
+    | "participant_left"
+    | "room_finished",
+  room: string,
+  identity = "alice",
+) {
+  const sent = await sendWebhook(server.url, type, { room, identity });
+  expect(sent.status).toBe(200);
+  const state = standIn.rooms.get(room);
+  if (type === "room_started") {
+    standIn.rooms.set(room, {
+      sid: "RM_standin",
+      name: room,
+      creationTime: String(Math.floor(Date.now() / 1000)),
+      participants: [],
+    });
+  } else if (type === "participant_joined") {
+    state?.participants.push({ sid: `PA_${identity}`, identity, tracks: [] });
+  } else if (type === "track_published") {
+    const { track } = JSON.parse(sent.rawBody) as { track: StandInTrack };
+    state?.participants.find((p) => p.identity === identity)?.tracks?.push(track);
+  } else if (type === "participant_left" && state) {
+    state.participants = state.participants.filter((p) => p.identity !== identity);
+  } else if (type === "room_finished") {
+    standIn.rooms.delete(room);
+  }
+  return sent;
+}
+
+async function runAxe(page: Page) {
+  const require = createRequire(import.meta.url);
+  await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (context: Document) => Promise<{ violations: { id: string; help: string }[] }>;
+        };
+      }
+    ).axe;
+    const results = await axe.run(document);
+    return results.violations.map((violation) => `${violation.id}: ${violation.help}`);
+  });
+}
+
+const card = (page: Page, room: string) => page.locator(`.room-card[data-room="${room}"]`);
+
+describe("the operator console", () => {
+  it("opens from the operator link, keeps the credential out of the address bar, loads no LiveKit code; first-load weight measured", async () => {
+    expect(link).toMatch(new RegExp(`^${server.url}/console#token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
+    const page = await newPage();
+    const scripts = new Map<string, Buffer>();
+    const pending: Promise<void>[] = [];
+    const authorizations: string[] = [];
+    const streamRequests: { url: string; authorization: string }[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/events") {
+        streamRequests.push({
+          url: request.url(),
+          authorization: request.headers().authorization ?? "",
+        });
+      }
+      if (new URL(request.url()).pathname === "/api/rooms") {
+        authorizations.push(request.headers().authorization ?? "");
+        expect(request.url()).not.toContain("token=");
+      }
+    });
+    const onResponse = (response: Response) => {
+      const type = response.request().resourceType();
+      if (type !== "script" && type !== "stylesheet") return;
+      pending.push(
+        response.body().then(
+          (body) => void scripts.set(response.url(), body),
+          () => {},
+        ),
+      );
+    };
+    page.on("response", onResponse);
+    // Not "networkidle": the event stream is a request that stays open.
+    await page.goto(link, { waitUntil: "load" });
+    await page.getByRole("heading", { name: "Rooms now" }).waitFor(SHOWS);
+    await page.locator(".stream-status", { hasText: "Live" }).waitFor(SHOWS);
+    await Promise.all(pending);
+    page.off("response", onResponse);
+
+    expect(page.url()).toBe(`${server.url}/console`);
+    const token = link.split("#token=")[1];
+    await expect(
+      page.evaluate(() => sessionStorage.getItem("livekit-console.operator-token")),
+    ).resolves.toBe(token);
+    await waitUntil(() => authorizations.length > 0, "a rooms request");
+    expect(authorizations[0]).toBe(`Bearer ${token}`);
+    await page.locator('[data-source="livekit"]').waitFor(SHOWS);
+    // The event stream, too, carries the credential in the header and not in its URL.
+    expect(streamRequests.length).toBeGreaterThan(0);
+    for (const request of streamRequests) {
+      expect(request.url).not.toContain("token");
+      expect(request.authorization).toBe(`Bearer ${token}`);
+    }
+
+    for (const mark of LIVEKIT_MARKS) {
+      expect(
+        [...scripts.values()].some((body) => body.includes(mark)),
+        mark,
+      ).toBe(false);
+    }
+    const js = [...scripts].filter(([url]) => url.endsWith(".js"));
+    const figures = {
+      console: {
+        scripts: js.length,
+        rawBytes: js.reduce((sum, [, body]) => sum + body.length, 0),
+        gzipBytes: js.reduce((sum, [, body]) => sum + gzipSync(body).length, 0),
+      },
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(
+      path.join(RESULTS_DIR, "console-first-load-js.json"),
+      JSON.stringify(figures, null, 2),
+    );
+    console.log(
+      `first-load JS of /console: ${figures.console.scripts} scripts, ` +
+        `${(figures.console.rawBytes / 1024).toFixed(1)} KiB raw, ` +
+        `${(figures.console.gzipBytes / 1024).toFixed(1)} KiB gzip`,
+    );
+  });
+
+  it("shows a room and its participant live from signed webhooks; leave and room_finished update it", async () => {
+    const page = await newPage();
+    await page.goto(link);
+    await page.locator(".stream-status", { hasText: "Live" }).waitFor(SHOWS);
+    const room = uniqueRoom("live");
+
+    await livekitSays("room_started", room);
+    await livekitSays("participant_joined", room, "alice");
+    await card(page, room)
+      .locator('[data-field="participants"]', { hasText: "1: alice" })
+      .waitFor(SHOWS);
+
+    await livekitSays("participant_left", room, "alice");
+    await card(page, room)
+      .locator('[data-field="participants"]', { hasText: "none" })
+      .waitFor(SHOWS);
+
+    await livekitSays("room_finished", room);
+    await card(page, room).waitFor({ state: "detached", ...SHOWS });
+    // The all-events log holds the four, newest first.
+    await page
+      .locator(".log-row[data-event-type='room_finished']", { hasText: room })
+      .first()
+      .waitFor(SHOWS);
+  });
+
+  it("the test-event button's event arrives in the log", async () => {
+    const page = await newPage();
+    await page.goto(link);
+    await page.locator(".stream-status", { hasText: "Live" }).waitFor(SHOWS);
+    const room = uniqueRoom("probe");
+    const form = page.getByRole("form", { name: "Send a test event" });
+    await form.getByLabel("Room").fill(room);
+    await form.getByLabel("Event type").selectOption("participant_joined");
+    await form.getByLabel("Participant identity").fill("tester");
+    const answer = page.waitForResponse((r) => r.url().endsWith("/api/test-events"));
+    await form.getByRole("button", { name: "Send test event" }).click();
+    const response = await answer;
+    expect(response.status()).toBe(200);
+    expect(response.request().headers().authorization).toMatch(/^Bearer /);
+    const { eventId } = (await response.json()) as { eventId: string };
+    await page.locator(`.log-row[data-event-id="${eventId}"]`).waitFor(SHOWS);
+    await page.getByText(`Sent participant_joined ${eventId} to ${room}: stored.`).waitFor(SHOWS);
+    // No LiveKit room exists, so the room API does not list it; the webhook keeps it live.
+    await card(page, room)
+      .locator('[data-field="participants"]', { hasText: "1: tester" })
+      .waitFor(SHOWS);
+  });
+
+  it("a room's page: participants, remove one and end the room with a confirmation, each answered with LiveKit's word", async () => {
+    const room = uniqueRoom("act");
+    await livekitSays("room_started", room);
+    await livekitSays("participant_joined", room, "bob");
+    await livekitSays("participant_joined", room, "carol");
+    const page = await newPage();
+    await page.goto(link);
+    await card(page, room).getByRole("link", { name: room }).click();
+    await page.waitForURL(`${server.url}/console/${room}`);
+    const bob = page.locator(`.participant-list li[data-identity="bob"]`);
+    await bob.waitFor(SHOWS);
+    await page.getByRole("list", { name: `Participants of ${room}` }).waitFor();
+    await page.locator(".log-row[data-event-type='participant_joined']").first().waitFor(SHOWS);
+
+    const before = standIn.calls.length;
+    await bob.getByRole("button", { name: "Remove" }).click();
+    await bob.getByRole("group", { name: `Remove bob from ${room}?` }).waitFor();
+    expect(standIn.calls.length).toBe(before); // nothing happens before the confirmation
+    await bob.getByRole("button", { name: "Remove" }).click();
+    await page.getByText(`LiveKit removed bob from ${room}`).waitFor(SHOWS);
+    expect(standIn.calls.slice(before)[0]).toMatchObject({
+      method: "RemoveParticipant",
+      body: { room, identity: "bob" },
+      status: 200,
+    });
+
+    await page.getByRole("button", { name: "End room" }).click();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "End room" }).click();
+    await page
+      .getByRole("group", { name: `End room ${room} for everyone in it?` })
+      .getByRole("button", { name: "End room" })
+      .click();
+    await page.getByText(`LiveKit ended room ${room}`).waitFor(SHOWS);
+    expect(standIn.calls.some((c) => c.method === "DeleteRoom" && c.body.room === room)).toBe(true);
+    await page.locator(".room-state", { hasText: "Not live" }).waitFor(SHOWS);
+  });
+
+  it("without a credential says how to get one; a refused one shows the server's message", async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/console`);
+    await page.getByRole("heading", { name: "An operator credential is needed" }).waitFor(SHOWS);
+    await page.getByText("npm run operator-link -- --base-url").waitFor();
+    expect(await runAxe(page)).toEqual([]);
+
+    const participant = await tokenFromServer(server.url, "some-room", "mallory");
+    await page.goto(`${server.url}/console#token=${participant}`);
+    await page.getByRole("heading", { name: "The server refused this credential" }).waitFor(SHOWS);
+    await page.getByText("the console needs a token with the roomList grant").waitFor();
+    await page.getByRole("button", { name: "Forget this credential" }).click();
+    await page.getByRole("heading", { name: "An operator credential is needed" }).waitFor(SHOWS);
+  });
+
+  it("when LiveKit's room API fails, says the rows come from the webhook log alone, with the reason", async () => {
+    const room = uniqueRoom("offline");
+    await livekitSays("room_started", room);
+    await livekitSays("participant_joined", room, "dan");
+    standIn.mode = "fail";
+    try {
+      const page = await newPage();
+      await page.goto(link);
+      await page.locator('[data-source="webhooks"]', { hasText: "answered 503" }).waitFor(SHOWS);
+      await card(page, room)
+        .locator('[data-field="participants"]', { hasText: "dan" })
+        .waitFor(SHOWS);
+    } finally {
+      standIn.mode = "answer";
+    }
+  });
+
+  it("passes axe-core with 0 violations at desktop and phone width; screenshots", async () => {
+    const room = uniqueRoom("standup");
+    await livekitSays("room_started", room);
+    await livekitSays("participant_joined", room, "alice");
+    await livekitSays("track_published", room, "alice");
+    for (const viewport of [DESKTOP, PHONE]) {
+      const page = await newPage(viewport);
+      await page.goto(link);
+      await card(page, room).waitFor(SHOWS);
+      await page.locator(".stream-status", { hasText: "Live" }).waitFor(SHOWS);
+      await page.locator(".log-row").first().getByRole("button").click();
+      expect(await runAxe(page)).toEqual([]);
+      await saveScreenshot(page, `console-${viewport.width}x${viewport.height}`);
+
+      await page.goto(`${server.url}/console/${room}`);
+      await page.locator(`.participant-list li[data-identity="alice"]`).waitFor(SHOWS);
+      await page.getByRole("button", { name: "Remove" }).click();
+      expect(await runAxe(page)).toEqual([]);
+      await saveScreenshot(page, `console-room-${viewport.width}x${viewport.height}`);
+      // no horizontal scrolling at this width
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it("the development-only test-event button and route are not in the production build's browser code", () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const file = path.join(dir, name);
+        if (statSync(file).isDirectory()) walk(file);
+        else if (file.endsWith(".js")) files.push(file);
+      }
+    };
+    walk(path.join(ROOT, DIST_DIR, "static"));
+    expect(files.length).toBeGreaterThan(0);
+    expect(
+      files.filter((file) => readFileSync(file, "utf8").includes("/api/dev/test-event")),
+    ).toEqual([]);
+  });
+});
