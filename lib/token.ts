@@ -183,7 +183,6 @@ function parseAttributes(value: unknown): Record<string, string> | undefined {
   if (entries.length > MAX_ATTRIBUTES) {
     throw bad(field, `must have at most ${MAX_ATTRIBUTES} attributes`);
   }
-  const attributes: Record<string, string> = {};
   for (const [key, item] of entries) {
     if (key === "" || key.length > MAX_ATTRIBUTE_KEY_LENGTH) {
       throw bad(field, `keys must be 1 to ${MAX_ATTRIBUTE_KEY_LENGTH} characters`);
@@ -194,9 +193,9 @@ function parseAttributes(value: unknown): Record<string, string> | undefined {
     if (item.length > MAX_ATTRIBUTE_VALUE_LENGTH) {
       throw bad(field, `values must be at most ${MAX_ATTRIBUTE_VALUE_LENGTH} characters`);
     }
-    attributes[key] = item;
   }
-  return attributes;
+  // fromEntries defines each key as the object's own, `__proto__` included.
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function parseRoomConfig(value: unknown, room: string | undefined): RoomConfiguration | undefined {
