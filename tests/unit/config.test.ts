@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@/lib/config";
 
@@ -127,5 +129,28 @@ describe("loadConfig", () => {
       /^TOKEN_ACCESS: protected with invites off/,
     );
     expect(loadConfig({ TOKEN_ACCESS: "protected" }).tokenInvites).toBe(true);
+  });
+
+  it("reads no variable that .env.example does not list", () => {
+    const listed = new Set(
+      readFileSync(path.join(__dirname, "../../.env.example"), "utf8")
+        .split("\n")
+        .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+        .filter((name): name is string => name !== undefined),
+    );
+    const read = new Set<string>();
+    const recording = new Proxy<Record<string, string | undefined>>(
+      { TOKEN_ACCESS: "protected", TOKEN_INVITES: "true" },
+      {
+        get: (target, name) => {
+          if (typeof name === "string") read.add(name);
+          return target[name as string];
+        },
+      },
+    );
+    loadConfig(recording);
+    read.delete("NODE_ENV"); // Next's, not a setting of ours
+    expect([...read].filter((name) => !listed.has(name))).toEqual([]);
+    expect(read.size).toBeGreaterThan(15);
   });
 });
