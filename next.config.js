@@ -1,4 +1,5 @@
 // @ts-check
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
 const { PHASE_PRODUCTION_BUILD } = require("next/constants");
 
 /**

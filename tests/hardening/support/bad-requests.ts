@@ -668,6 +668,31 @@ export const tokenRequestArb: fc.Arbitrary<Generated> = fc
     };
   });
 
+/** Bodies an invite's holder sends: its room or none, a name, sometimes an identity or attributes. */
+const invitedObject = fc.oneof(
+  fc
+    .record(
+      {
+        roomName: fc.constantFrom(INVITED_ROOM, INVITED_ROOM, "other-room"),
+        participantName: fieldValue,
+        identity: fieldValue,
+      },
+      { requiredKeys: ["roomName", "participantName"] },
+    )
+    .map((fields) => objectText(Object.entries(fields))),
+  fc
+    .record(
+      {
+        room_name: fc.constantFrom(INVITED_ROOM, INVITED_ROOM, "other-room"),
+        participant_name: fieldValue,
+        participant_identity: fieldValue,
+        participant_attributes: attributesValue,
+      },
+      { requiredKeys: [] },
+    )
+    .map((fields) => objectText(Object.entries(fields))),
+);
+
 /**
  * Token requests to a protected server (TOKEN_ACCESS=protected, invites): the same bodies, with
  * each kind of credential; `credentials` holds the Authorization value of each kind.
@@ -678,7 +703,10 @@ export function protectedTokenRequestArb(
   return fc
     .record({
       path: fc.constantFrom("/api/token", "/token"),
-      body: bodyOf(tokenObject, TOKEN_MAX_BODY),
+      body: fc.oneof(
+        { arbitrary: bodyOf(tokenObject, TOKEN_MAX_BODY), weight: 3 },
+        { arbitrary: invitedObject.map((text) => Buffer.from(text)), weight: 2 },
+      ),
       credential: fc.oneof(
         { arbitrary: fc.constant<CredentialKind>("invite"), weight: 6 },
         {
