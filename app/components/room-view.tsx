@@ -22,6 +22,10 @@ export default function RoomView({ session, onLeave }: { session: Session; onLea
   const [attempt, setAttempt] = useState(0);
   const main = useRef<HTMLElement>(null);
   useLabelledFocusToggles(main);
+  // The event stream's credential, asked for before each (re)open. Until the session can refresh
+  // its token (C3: session.refreshToken), the join token serves until it expires.
+  const token = session.token;
+  const getCredential = useCallback(async () => token, [token]);
   return (
     <div className="room-view" data-lk-theme="default">
       <main className="room-main" ref={main}>
@@ -33,7 +37,7 @@ export default function RoomView({ session, onLeave }: { session: Session; onLea
         />
       </main>
       <aside className="room-log" aria-label="Webhook event log">
-        <EventLog room={session.roomName} token={session.token} />
+        <EventLog room={session.roomName} getCredential={getCredential} />
       </aside>
     </div>
   );

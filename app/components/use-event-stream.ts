@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { useEffect, useRef, useState } from "react";
 import { mergeEntries, type LogEntry } from "./event-summary";
 
 export type StreamStatus = "connecting" | "live" | "reconnecting" | "offline";
@@ -10,115 +11,167 @@ export interface EventStreamState {
   status: StreamStatus;
   /** Why the stream is offline, in the server's words when it gave any. */
   problem: string | null;
+  /**
+   * Where the server said earlier events were no longer kept (an SSE `gap` on resume): the id of
+   * the first entry after each gap, or null for a gap with no entry after it yet.
+   */
+  gaps: (string | null)[];
 }
 
 /** How many rows the page keeps; the server's history sends at most 100 at first. */
 export const MAX_ENTRIES = 1000;
 const MAX_RETRY_MS = 30_000;
+/** What the server asks for with `retry:` (lib/events/stream), until it says otherwise. */
+const DEFAULT_RECONNECT_MS = 1000;
 
 /**
- * One room's webhook events from `/api/events`: history first, then live. The room's LiveKit
- * token is the credential (EventSource cannot send headers, so it travels as `token`).
+ * A room's webhook events from `/api/events` (every room's for `room` null, with an operator's
+ * credential): history first, then live.
  *
- * EventSource reconnects by itself after a dropped stream, resuming by Last-Event-ID. It gives
- * up for good on an HTTP error (503 while the store is down), so this reopens it with backoff,
- * resuming after the last id seen; 401/403 are final, and their message is shown.
+ * The credential travels in the `Authorization` header, never in the URL (proxies and platforms
+ * log URLs): the stream is read with fetch and parsed with eventsource-parser, since the
+ * browser's EventSource cannot send headers. `getCredential` is asked before every (re)open, so a
+ * stream that ends at its credential's expiry (`event: end`) resumes with a fresh one, from the
+ * last id seen (`Last-Event-ID`): nothing lost, nothing twice. A refused stream (401/403) stops
+ * with the server's message; anything else is retried with backoff.
  */
-export function useEventStream(room: string, token: string): EventStreamState {
+export function useEventStream(
+  room: string | null,
+  getCredential: () => Promise<string>,
+): EventStreamState {
   const [state, setState] = useState<EventStreamState>({
     entries: [],
     status: "connecting",
     problem: null,
+    gaps: [],
   });
+  // The latest function, without reopening the stream each time the caller re-renders.
+  const credential = useRef(getCredential);
+  useEffect(() => {
+    credential.current = getCredential;
+  }, [getCredential]);
 
   useEffect(() => {
-    let source: EventSource | null = null;
-    let lastId: string | null = null;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    let failures = 0;
-    let stopped = false;
-    const probe = new AbortController();
+    const abort = new AbortController();
     const update = (patch: Partial<EventStreamState>) =>
       setState((current) => ({ ...current, ...patch }));
+    const wait = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        abort.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+      });
+    let lastId: string | null = null;
+    let gapPending = false;
+    let reconnectMs = DEFAULT_RECONNECT_MS;
 
-    const url = () => {
-      const params = new URLSearchParams({ room, token });
-      if (lastId) params.set("lastEventId", lastId);
-      return `/api/events?${params}`;
+    const onMessage = (message: EventSourceMessage) => {
+      if (message.event === "gap") {
+        gapPending = true;
+        setState((current) => ({ ...current, gaps: [...current.gaps, null] }));
+        return;
+      }
+      if (message.event !== undefined && message.event !== "message") return;
+      let entry: LogEntry;
+      try {
+        entry = JSON.parse(message.data) as LogEntry;
+      } catch {
+        return;
+      }
+      if (message.id) lastId = message.id;
+      const closesGap = gapPending;
+      gapPending = false;
+      setState((current) => {
+        const entries = mergeEntries(current.entries, [entry], MAX_ENTRIES);
+        const gaps = closesGap ? [...current.gaps.slice(0, -1), entry.id] : current.gaps;
+        return entries === current.entries && !closesGap ? current : { ...current, entries, gaps };
+      });
     };
 
-    /** EventSource hides the HTTP answer of a refused stream; ask once more to learn it. */
-    const explain = async (address: string): Promise<{ message: string; final: boolean }> => {
+    /** One response: resolves with how it ended ("end" = the server ended it and said why). */
+    const readOnce = async (token: string): Promise<"end" | "dropped" | Response> => {
+      const params = new URLSearchParams();
+      if (room !== null) params.set("room", room);
+      const headers: Record<string, string> = {
+        Accept: "text/event-stream",
+        Authorization: `Bearer ${token}`,
+      };
+      if (lastId) headers["Last-Event-ID"] = lastId;
+      const response = await fetch(`/api/events?${params}`, {
+        headers,
+        cache: "no-store",
+        signal: abort.signal,
+      });
+      if (!response.ok || !response.body) return response;
+      update({ status: "live", problem: null });
+      let ended = false;
+      const parser = createParser({
+        onEvent(message) {
+          if (message.event === "end") ended = true;
+          else onMessage(message);
+        },
+        onRetry(ms) {
+          reconnectMs = ms;
+        },
+      });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       try {
-        const response = await fetch(address, { signal: probe.signal });
-        if (response.ok) {
-          await response.body?.cancel();
-          return { message: "the event stream was interrupted", final: false };
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parser.feed(value);
         }
-        const body = (await response.json().catch(() => null)) as { errorMessage?: string } | null;
-        return {
-          message: body?.errorMessage ?? `the server answered HTTP ${response.status}`,
-          final: response.status === 401 || response.status === 403,
-        };
-      } catch {
-        return { message: "this app server cannot be reached", final: false };
+      } catch (error) {
+        if (abort.signal.aborted) throw error;
+      }
+      return ended ? "end" : "dropped";
+    };
+
+    const run = async () => {
+      let failures = 0;
+      while (!abort.signal.aborted) {
+        let problem: string;
+        let final = false;
+        let retryAfterMs: number | null = null;
+        try {
+          const outcome = await readOnce(await credential.current());
+          if (outcome === "end") {
+            // The server ended the stream on purpose (credential expiry, time limit): resume now.
+            failures = 0;
+            continue;
+          }
+          if (outcome === "dropped") {
+            failures = 0;
+            update({ status: "reconnecting" });
+            await wait(reconnectMs);
+            continue;
+          }
+          const body = (await outcome.json().catch(() => null)) as { errorMessage?: string } | null;
+          problem = body?.errorMessage ?? `the server answered HTTP ${outcome.status}`;
+          final = outcome.status === 401 || outcome.status === 403;
+          const retryAfter = Number(outcome.headers.get("retry-after"));
+          if (retryAfter > 0) retryAfterMs = retryAfter * 1000;
+        } catch {
+          if (abort.signal.aborted) return;
+          problem = "this app server cannot be reached";
+        }
+        failures += 1;
+        if (final) {
+          update({ status: "offline", problem });
+          return;
+        }
+        const delay = retryAfterMs ?? Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1));
+        update({
+          status: "offline",
+          problem: `${problem}; retrying in ${Math.round(delay / 1000)} s`,
+        });
+        await wait(delay);
+        update({ status: "reconnecting" });
       }
     };
 
-    const open = () => {
-      if (stopped) return;
-      const address = url();
-      if (failures > 0) update({ status: "reconnecting" });
-      const current = new EventSource(address);
-      source = current;
-      current.onopen = () => {
-        failures = 0;
-        update({ status: "live", problem: null });
-      };
-      current.onmessage = (message) => {
-        let entry: LogEntry;
-        try {
-          entry = JSON.parse(message.data) as LogEntry;
-        } catch {
-          return;
-        }
-        if (message.lastEventId) lastId = message.lastEventId;
-        setState((state) => {
-          const entries = mergeEntries(state.entries, [entry], MAX_ENTRIES);
-          return entries === state.entries ? state : { ...state, entries };
-        });
-      };
-      current.onerror = () => {
-        if (stopped || source !== current) return;
-        if (current.readyState === EventSource.CONNECTING) {
-          update({ status: "reconnecting" });
-          return;
-        }
-        current.close();
-        source = null;
-        failures += 1;
-        update({ status: "offline" });
-        void explain(address).then(({ message, final }) => {
-          if (stopped) return;
-          if (final) {
-            update({ problem: message });
-            return;
-          }
-          const delay = Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1));
-          update({ problem: `${message}; retrying in ${Math.round(delay / 1000)} s` });
-          retryTimer = setTimeout(open, delay);
-        });
-      };
-    };
-
-    open();
-    return () => {
-      stopped = true;
-      probe.abort();
-      clearTimeout(retryTimer);
-      source?.close();
-    };
-  }, [room, token]);
+    void run();
+    return () => abort.abort();
+  }, [room]);
 
   return state;
 }
