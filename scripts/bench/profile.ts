@@ -154,6 +154,8 @@ async function main(): Promise<void> {
   const redis = values.redis ? await startRedis() : null;
   const server = await startServer({
     TOKEN_RATE_LIMIT_PER_MINUTE: "1000000",
+    SSE_MAX_STREAMS_PER_CLIENT: "0",
+    SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
     ...(redis ? { REDIS_URL: redis.url } : {}),
     ...probeEnv({ profileDir: dir, profileOnSignal: true }),
   });

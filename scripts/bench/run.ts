@@ -71,7 +71,12 @@ const log = (line: string) => console.log(line);
 const kb = (bytes: number) => round(bytes / 1024, 1);
 
 /** Every server runs with the limiter on (it costs what it costs) but far above the bench's rate. */
-const SERVER_ENV = { TOKEN_RATE_LIMIT_PER_MINUTE: "1000000" };
+const SERVER_ENV = {
+  TOKEN_RATE_LIMIT_PER_MINUTE: "1000000",
+  // Every subscriber connects from one loopback address.
+  SSE_MAX_STREAMS_PER_CLIENT: "0",
+  SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
+};
 
 /** A server's environment; `memory` adds the probe that reports its memory after a full GC. */
 function serverEnv(extra: Record<string, string> = {}, memory = false): Record<string, string> {

@@ -48,7 +48,15 @@ afterEach(async () => {
 });
 
 async function server(env: Record<string, string>, port?: number): Promise<RunningServer> {
-  const started = await startServer({ TOKEN_RATE_LIMIT_PER_MINUTE: "0", ...env }, port);
+  const started = await startServer(
+    {
+      TOKEN_RATE_LIMIT_PER_MINUTE: "0",
+      SSE_MAX_STREAMS_PER_CLIENT: "0",
+      SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
+      ...env,
+    },
+    port,
+  );
   running.servers.push(started);
   return started;
 }

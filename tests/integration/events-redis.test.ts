@@ -10,6 +10,7 @@ import {
   signWebhook,
 } from "../../scripts/livekit-wire";
 import { startRedis, type RunningRedis } from "../support/redis";
+import { operatorHealth } from "../support/credentials";
 import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
 import { roomToken, sendWebhook } from "../support/webhooks";
@@ -35,9 +36,7 @@ const eventIds = (client: SseClient) => client.messages.map((m) => parseEventMes
 
 describe("two instances sharing Redis", () => {
   it("reports the Redis store in /api/health", async () => {
-    const health = (await (await fetch(`${a.url}/api/health`)).json()) as {
-      store: { kind: string; ok: boolean };
-    };
+    const health = await operatorHealth(a.url);
     expect(health.store).toMatchObject({ kind: "redis", ok: true });
   });
 

@@ -14,6 +14,7 @@ import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "../support/server";
 import { roomToken, sendWebhook } from "../support/webhooks";
 import { waitUntil } from "../support/wait";
+import { operatorHealth } from "../support/credentials";
 import { probeEnv, probeMemory } from "../../scripts/bench/processes";
 
 let server: RunningServer;
@@ -33,15 +34,15 @@ async function operatorToken(secret = TEST_API_SECRET, ttl = 600): Promise<strin
 }
 
 async function subscribers(url = server.url): Promise<number> {
-  const response = await fetch(`${url}/api/health`);
-  return ((await response.json()) as { store: { subscribers: number } }).store.subscribers;
+  return (await operatorHealth(url)).store.subscribers;
 }
 
 describe("the event stream", () => {
   it("answers as server-sent events: headers, retry, id and data with the event as sent", async () => {
     const room = "format";
     const sent = await sendWebhook(server.url, "participant_joined", { room, identity: "ada" });
-    const client = await connectSse(server.url, { room, token: await roomToken(server.url, room) });
+    // An operator's view: the event exactly as sent (a participant's has its secrets removed).
+    const client = await connectSse(server.url, { room, token: await operatorToken() });
     await client.waitFor((messages) => messages.length === 1);
     client.close();
     expect(client.status).toBe(200);
@@ -234,7 +235,11 @@ describe("the stream's lifetime", () => {
   it("removes a client that disconnects at once: 1,000 cycles leave no subscriber and no growth", async () => {
     // A server of its own with the bench's memory probe: heap measured after a full GC, so
     // what is retained is counted, not what the collector has not reached yet.
-    const probed = await startServer(probeEnv({ memory: true }));
+    const probed = await startServer({
+      ...probeEnv({ memory: true }),
+      SSE_MAX_STREAMS_PER_CLIENT: "0",
+      SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
+    });
     try {
       const room = "cycles";
       const token = await roomToken(probed.url, room);

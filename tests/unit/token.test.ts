@@ -1,11 +1,7 @@
 import { TokenVerifier } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
 import { isHttpError, type HttpError } from "@/lib/http";
-import {
-  createParticipantToken,
-  MISSING_FIELDS_MESSAGE,
-  parseTokenRequest,
-} from "@/lib/token";
+import { createParticipantToken, MISSING_FIELDS_MESSAGE, parseTokenRequest } from "@/lib/token";
 
 const keys = {
   apiKey: "unit-key",
