@@ -296,6 +296,30 @@ describe("limits that hold", () => {
         await response.body?.cancel();
       }
       expect(statuses.filter((status) => status === 429)).toHaveLength(3);
+      // Another socket address (127.0.0.2, same forged headers) is another client: the key is
+      // the socket's address as the server saw it, not a shared fallback.
+      const other = await new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ roomName: "r", participantName: "other" });
+        const request = http.request(
+          `${limited.url}/api/token`,
+          {
+            method: "POST",
+            localAddress: "127.0.0.2",
+            headers: {
+              "Content-Type": "application/json",
+              "Content-Length": String(body.length),
+              "X-Forwarded-For": "203.0.113.0",
+            },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on("error", reject);
+        request.end(body);
+      });
+      expect([200, 201]).toContain(other);
     } finally {
       await limited.stop();
     }
