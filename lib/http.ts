@@ -44,6 +44,9 @@ export function isHttpError(value: unknown): value is HttpError {
   );
 }
 
+/** A request header by lowercase name, however the platform's request holds its headers. */
+export type HeaderGetter = (name: string) => string | null;
+
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set("Content-Type", "application/json; charset=utf-8");

@@ -4,7 +4,7 @@
  * Everything else in lib/ speaks the web's Request/Response; this is the only bridge.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HeaderGetter } from "./events/request";
+import type { HeaderGetter } from "./http";
 import { SSE_HEADERS } from "./events/frames";
 import type { EventStream } from "./events/stream";
 

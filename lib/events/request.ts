@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { HttpError } from "../http";
+import { HttpError, type HeaderGetter } from "../http";
 import { authorizeEventAccess, bearerToken } from "../credentials";
 import { isEventId } from "./ids";
 import type { Audience } from "./types";
@@ -17,9 +17,6 @@ export interface EventStreamRequest {
   /** The credential as presented, for the per-credential stream cap. */
   credential: string;
 }
-
-/** A request header by lowercase name, as the platform's request holds it. */
-export type HeaderGetter = (name: string) => string | null;
 
 /**
  * What a `GET /api/events` asks for, once its credential allows it: `?room=` with that room's
