@@ -2,15 +2,12 @@
 
 import { useEffect, useRef, useState } from "react";
 
-type Phase =
-  | { kind: "idle" }
-  | { kind: "confirming" }
-  | { kind: "busy" }
-  | { kind: "done"; ok: boolean; message: string };
+type Phase = { kind: "idle" } | { kind: "confirming" } | { kind: "busy" };
 
 /**
- * An action with a confirmation step: the button asks, Confirm runs it, and the answer (LiveKit's
- * words, through our route) stays on screen and is announced.
+ * An action with a confirmation step: the button asks, Confirm runs it. The answer is shown by
+ * the caller, outside this control: a successful action often removes what it acted on (the
+ * participant's row, the live room's controls), and the answer must outlive it.
  */
 export function ConfirmAction({
   label,
@@ -21,7 +18,7 @@ export function ConfirmAction({
   label: string;
   question: string;
   confirmLabel: string;
-  run: () => Promise<{ ok: boolean; message: string }>;
+  run: () => Promise<void>;
 }) {
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const confirm = useRef<HTMLButtonElement>(null);
@@ -33,8 +30,8 @@ export function ConfirmAction({
 
   const go = async () => {
     setPhase({ kind: "busy" });
-    const result = await run();
-    setPhase({ kind: "done", ...result });
+    await run();
+    setPhase({ kind: "idle" });
   };
 
   return (
@@ -73,12 +70,6 @@ export function ConfirmAction({
           {label}
         </button>
       )}
-      <span
-        role="status"
-        className={`confirm-result ${phase.kind === "done" && !phase.ok ? "is-error" : ""}`}
-      >
-        {phase.kind === "done" ? phase.message : ""}
-      </span>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { useEventStream } from "@/app/components/use-event-stream";
 import type { RoomState } from "@/lib/rooms/projection";
 import { ConfirmAction } from "./confirm-action";
@@ -28,16 +28,20 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
   const now = useNow();
   const stream = useEventStream(room, getCredential);
   const rooms = useRooms(token, room, stream.entries);
+  /** LiveKit's answer to the last action, kept here: the action's own control may be gone. */
+  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const refused = rooms.problem && (rooms.problem.status === 401 || rooms.problem.status === 403);
   if (refused) return <CredentialRefused message={rooms.problem!.message} forget={forget} />;
   const state: RoomState | undefined = rooms.rooms[0];
 
   const act = async (path: string) => {
     const answer = await operatorFetch<{ message: string }>(path, token, { method: "DELETE" });
+    setOutcome(
+      answer.ok && answer.body
+        ? { ok: true, message: answer.body.message }
+        : { ok: false, message: `Refused: ${answer.problem}` },
+    );
     void rooms.refresh();
-    return answer.ok && answer.body
-      ? { ok: true, message: answer.body.message }
-      : { ok: false, message: `Refused: ${answer.problem}` };
   };
   const base = `/api/rooms/${encodeURIComponent(room)}`;
 
@@ -60,6 +64,9 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
             </span>
           </header>
           <SourceNotice state={rooms} />
+          <p role="status" className={`confirm-result ${outcome && !outcome.ok ? "is-error" : ""}`}>
+            {outcome?.message ?? ""}
+          </p>
           {state?.live && (
             <>
               <p className="console-hint">
