@@ -26,7 +26,7 @@ import { ensureBuild } from "./processes";
 import { renderReport, writeResults } from "./report";
 import type { BenchContext, Figures } from "./section";
 import { SECTIONS } from "./sections";
-import { FANOUT, HTTP, IDLE_CONNECTIONS, SERVER_ENV } from "./settings";
+import { CONSOLE, FANOUT, HTTP, IDLE_CONNECTIONS, SERVER_ENV } from "./settings";
 import { checkTargets, TARGET_RULES } from "./targets";
 
 const RESULTS_DIR = path.join(ROOT, "bench-results");
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     build,
     seconds,
     sectionSeconds,
-    settings: { HTTP, FANOUT, IDLE_CONNECTIONS },
+    settings: { HTTP, FANOUT, IDLE_CONNECTIONS, CONSOLE },
     figures,
     targets,
   });

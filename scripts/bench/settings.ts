@@ -10,6 +10,24 @@ export const HTTP = { connections: 50, rounds: 4, seconds: 3, warmupSeconds: 1 }
  */
 export const FANOUT = { perSecond: 5, webhooks: 50, subscriberCounts: [100, 200, 1000] };
 export const IDLE_CONNECTIONS = 1000;
+/**
+ * The console's rooms route is loaded twice: with LiveKit's room API (the loopback stand-in)
+ * holding `rooms` live rooms of `participantsPerRoom` participants (and their webhooks in the
+ * log), and in webhook-only mode (the room API failing) over `webhookOnlyEvents` stored events,
+ * the most it projects (HISTORY_LIMIT in lib/rooms/overview.ts).
+ *
+ * An operator's page asks it once per load and per reconnect: a handful of clients, not the
+ * token route's crowd. At HTTP's 50 connections, a request that costs tens of milliseconds of
+ * CPU waits seconds in the queue, and a 3 s round ends before any answer; so it gets `connections`.
+ */
+export const CONSOLE = {
+  rooms: 20,
+  participantsPerRoom: 5,
+  webhookOnlyEvents: 1000,
+  connections: 10,
+  /** At a few dozen requests a second, HTTP's 1 s warm-up leaves the first round cold. */
+  warmupSeconds: 3,
+};
 export const ROOM = "bench-room";
 /** Every server runs with the limiter on (it costs what it costs) but far above the bench's rate. */
 export const SERVER_ENV = { TOKEN_RATE_LIMIT_PER_MINUTE: "1000000" };

@@ -38,9 +38,9 @@ export interface PageWeights {
   note: string;
 }
 
-const gzipSize = (data: Buffer) => gzipSync(data, { level: 6 }).byteLength;
+export const gzipSize = (data: Buffer) => gzipSync(data, { level: 6 }).byteLength;
 
-function total(scripts: ScriptSize[]): PageWeight {
+export function total(scripts: ScriptSize[]): PageWeight {
   return {
     gzipBytes: scripts.reduce((sum, script) => sum + script.gzipBytes, 0),
     bytes: scripts.reduce((sum, script) => sum + script.bytes, 0),

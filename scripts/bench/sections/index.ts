@@ -3,6 +3,7 @@
  * file beside this one exporting a Section (section.ts), and one line here.
  */
 import type { Section } from "../section";
+import { consoleSection } from "./console";
 import { frameworkSection } from "./framework";
 import { httpSection } from "./http";
 import { oneInstanceSection } from "./one-instance";
@@ -12,5 +13,6 @@ export const SECTIONS: Section[] = [
   httpSection,
   oneInstanceSection,
   redisSection,
+  consoleSection,
   frameworkSection,
 ];
