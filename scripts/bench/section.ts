@@ -7,6 +7,7 @@
 import type { ConsoleWeight } from "./measure/console-weight";
 import type { LoadResult } from "./measure/http-load";
 import type { PageWeights } from "./measure/page-weight";
+import type { WebhookVerificationFigures } from "./measure/webhook-verification";
 import type { FanoutResult, IdleMemory } from "./measure/sse-fanout";
 
 export interface FanoutFigures {
@@ -43,6 +44,8 @@ export interface Figures {
     oursSse: FanoutFigures;
   };
   console?: ConsoleFigures;
+  /** Webhook verification in-process: the SDK's receive (before issue 10) and ours. */
+  webhookVerification?: WebhookVerificationFigures;
   /** A section added later keeps its figures under its own name. */
   [section: string]: unknown;
 }

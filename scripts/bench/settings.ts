@@ -28,6 +28,11 @@ export const CONSOLE = {
   /** At a few dozen requests a second, HTTP's 1 s warm-up leaves the first round cold. */
   warmupSeconds: 3,
 };
+/**
+ * The webhook verification micro-benchmark: this many signed bodies (each its own event id),
+ * verified by each candidate in turn, `rounds` times; the median round is reported.
+ */
+export const WEBHOOK_VERIFICATION = { bodies: 2000, rounds: 7 };
 export const ROOM = "bench-room";
 /** Every server runs with the limiter on (it costs what it costs) but far above the bench's rate. */
 export const SERVER_ENV = { TOKEN_RATE_LIMIT_PER_MINUTE: "1000000" };

@@ -8,11 +8,13 @@ import { frameworkSection } from "./framework";
 import { httpSection } from "./http";
 import { oneInstanceSection } from "./one-instance";
 import { redisSection } from "./redis";
+import { webhookVerificationSection } from "./webhook-verification";
 
 export const SECTIONS: Section[] = [
   httpSection,
   oneInstanceSection,
   redisSection,
   consoleSection,
+  webhookVerificationSection,
   frameworkSection,
 ];
