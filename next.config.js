@@ -1,8 +1,28 @@
 // @ts-check
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
+const { PHASE_PRODUCTION_BUILD } = require("next/constants");
+
+/**
+ * A production build refuses to guess who may get a token, as `next start` does (lib/config.ts,
+ * whose message this repeats): the deployer chooses TOKEN_ACCESS, and on Vercel the build is
+ * where a forgotten variable is caught before anyone can reach the server.
+ * @param {string} phase
+ */
+function checkTokenAccess(phase) {
+  if (phase !== PHASE_PRODUCTION_BUILD) return;
+  const value = process.env.TOKEN_ACCESS?.trim().toLowerCase();
+  if (value === "open" || value === "protected") return;
+  const got = value ? `, got ${JSON.stringify(value)}` : "";
+  throw new Error(
+    `TOKEN_ACCESS: production refuses to guess who may get a token${got}. Set TOKEN_ACCESS=open ` +
+      "(anyone who can reach the server gets a token for any room, as in the tutorials) or " +
+      "TOKEN_ACCESS=protected (a token needs an invite link or your identity provider's JWT).",
+  );
+}
 
 /**
  * The tutorial clients call `/token` and post webhooks to `/webhook` or `/livekit/webhook`.
- * Rewrites keep one handler per endpoint while every historic path keeps working.
+ * Rewrites keep every historic path working (`/token` to the tutorial-only token route).
  * @type {import('next').NextConfig}
  */
 const nextConfig = {
@@ -28,11 +48,16 @@ const nextConfig = {
   },
   async rewrites() {
     return [
-      { source: "/token", destination: "/api/token" },
+      // The tutorial dialect alone: /api/token also speaks LiveKit's standard one.
+      { source: "/token", destination: "/api/token/tutorial" },
       { source: "/webhook", destination: "/api/webhook" },
       { source: "/livekit/webhook", destination: "/api/webhook" },
     ];
   },
 };
 
-module.exports = nextConfig;
+/** @param {string} phase */
+module.exports = (phase) => {
+  checkTokenAccess(phase);
+  return nextConfig;
+};

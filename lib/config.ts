@@ -1,3 +1,10 @@
+import {
+  CLIENT_SETTABLE_FIELDS,
+  TOKEN_ACCESS_MODES,
+  type ClientSettableField,
+  type TokenAccessMode,
+} from "./limits";
+
 /**
  * Every setting of the server, read from the environment and validated once.
  *
@@ -33,6 +40,14 @@ export interface Config {
    * REDIS_URL is set); 0 turns the limit off.
    */
   tokenRateLimitPerMinute: number;
+  /** Who may get a token: anyone (`open`) or holders of a credential (`protected`); lib/access.ts. */
+  tokenAccess: TokenAccessMode;
+  /** The optional request fields clients may set; a refused one gets a 403 naming it. */
+  tokenClientFields: ReadonlySet<ClientSettableField>;
+  /** Whether invites made by `npm run invite` are accepted in protected mode. */
+  tokenInvites: boolean;
+  /** An identity provider whose JWTs are accepted in protected mode, or null. */
+  tokenAuth: TokenAuthConfig | null;
   /** Set: events are kept in a Redis Stream shared by every instance. Unset: in memory. */
   redisUrl: string | null;
   /** How many events the in-memory log keeps. */
@@ -49,6 +64,19 @@ export interface Config {
    */
   roomApiTimeoutMs: number;
 }
+
+/** The identity provider of protected mode: its keys (JWKS), and the issuer and audience required. */
+export interface TokenAuthConfig {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+/** What production says when TOKEN_ACCESS is unset (next.config.js says the same at build). */
+export const TOKEN_ACCESS_REQUIRED_MESSAGE =
+  "production refuses to guess who may get a token. Set TOKEN_ACCESS=open (anyone who can reach " +
+  "the server gets a token for any room, as in the tutorials) or TOKEN_ACCESS=protected (a token " +
+  "needs an invite link or your identity provider's JWT).";
 
 export class ConfigError extends Error {
   constructor(
@@ -114,6 +142,18 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError("REDIS_URL", "must start with redis:// or rediss://");
   }
 
+  const tokenAccess = tokenAccessOf(env);
+  const tokenAuth = tokenAuthOf(env);
+  const tokenInvites = env.TOKEN_INVITES?.trim() ? flag(env, "TOKEN_INVITES") : true;
+  if (tokenAccess === "protected" && !tokenInvites && tokenAuth === null) {
+    throw new ConfigError(
+      "TOKEN_ACCESS",
+      "protected with invites off (TOKEN_INVITES=false) and no identity provider " +
+        "(TOKEN_AUTH_JWKS_URL, TOKEN_AUTH_ISSUER, TOKEN_AUTH_AUDIENCE) would refuse everyone: " +
+        "turn invites on or configure the identity provider",
+    );
+  }
+
   const portName = env.PORT?.trim() ? "PORT" : "SERVER_PORT";
 
   return {
@@ -130,6 +170,10 @@ export function loadConfig(env: Env): Config {
       0,
       1_000_000,
     ),
+    tokenAccess,
+    tokenClientFields: clientFieldsOf(env, tokenAccess),
+    tokenInvites,
+    tokenAuth,
     redisUrl,
     memoryEventLimit: integer(env, "EVENT_LOG_MEMORY_LIMIT", 1000, 1, 1_000_000),
     redisStreamMaxLen: integer(env, "EVENT_LOG_REDIS_MAXLEN", 10_000, 100, 10_000_000),
@@ -137,6 +181,72 @@ export function loadConfig(env: Env): Config {
     sseHeartbeatSeconds: integer(env, "SSE_HEARTBEAT_SECONDS", 15, 1, 3600),
     roomApiTimeoutMs: integer(env, "ROOM_API_TIMEOUT_MS", 2000, 100, 60_000),
   };
+}
+
+function tokenAccessOf(env: Env): TokenAccessMode {
+  const raw = env.TOKEN_ACCESS?.trim().toLowerCase();
+  if (!raw) {
+    if (env.NODE_ENV === "production") {
+      throw new ConfigError("TOKEN_ACCESS", TOKEN_ACCESS_REQUIRED_MESSAGE);
+    }
+    return "open";
+  }
+  if (!(TOKEN_ACCESS_MODES as readonly string[]).includes(raw)) {
+    throw new ConfigError("TOKEN_ACCESS", `must be open or protected, got ${JSON.stringify(raw)}`);
+  }
+  return raw as TokenAccessMode;
+}
+
+/**
+ * `TOKEN_CLIENT_FIELDS`: a comma-separated list of the optional fields clients may set, or
+ * `none`. Unset: all of them when open (the tutorials' contract: metadata is the client's), only
+ * `participant_attributes` when protected (metadata is often trusted by apps, and `room_config`
+ * can start recordings or dispatch agents at the deployer's cost).
+ */
+function clientFieldsOf(env: Env, access: TokenAccessMode): ReadonlySet<ClientSettableField> {
+  const raw = env.TOKEN_CLIENT_FIELDS?.trim();
+  if (!raw) {
+    return new Set(access === "open" ? CLIENT_SETTABLE_FIELDS : ["participant_attributes"]);
+  }
+  if (raw.toLowerCase() === "none") return new Set();
+  const fields = raw.split(",").map((field) => field.trim());
+  for (const field of fields) {
+    if (!(CLIENT_SETTABLE_FIELDS as readonly string[]).includes(field)) {
+      throw new ConfigError(
+        "TOKEN_CLIENT_FIELDS",
+        `unknown field ${JSON.stringify(field)}: use none or a comma-separated list of ${CLIENT_SETTABLE_FIELDS.join(", ")}`,
+      );
+    }
+  }
+  return new Set(fields as ClientSettableField[]);
+}
+
+const TOKEN_AUTH_VARIABLES = ["TOKEN_AUTH_JWKS_URL", "TOKEN_AUTH_ISSUER", "TOKEN_AUTH_AUDIENCE"];
+
+function tokenAuthOf(env: Env): TokenAuthConfig | null {
+  const [jwksUrl, issuer, audience] = TOKEN_AUTH_VARIABLES.map((name) => env[name]?.trim() ?? "");
+  const missing = TOKEN_AUTH_VARIABLES.filter((name) => !env[name]?.trim());
+  if (missing.length === TOKEN_AUTH_VARIABLES.length) return null;
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing[0]!,
+      `an identity provider needs all three of ${TOKEN_AUTH_VARIABLES.join(", ")}; ${missing.join(" and ")} missing`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(jwksUrl!);
+  } catch {
+    throw new ConfigError("TOKEN_AUTH_JWKS_URL", `must be a URL, got ${JSON.stringify(jwksUrl)}`);
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    throw new ConfigError(
+      "TOKEN_AUTH_JWKS_URL",
+      "must be an https:// URL (http:// only for a provider on this machine's loopback)",
+    );
+  }
+  return { jwksUrl: url.href, issuer: issuer!, audience: audience! };
 }
 
 const cache = globalThis as typeof globalThis & { __livekitAppConfig?: Config };

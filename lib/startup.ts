@@ -7,7 +7,7 @@ export function checkConfigAtStartup(): void {
     const config = getConfig();
     console.info(
       `livekit app server: LiveKit ${config.livekitUrl}, key ${config.apiKey}, ` +
-        `event store ${config.redisUrl ? "redis" : "memory"}`,
+        `event store ${config.redisUrl ? "redis" : "memory"}, tokens ${config.tokenAccess}`,
     );
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -1,7 +1,23 @@
 import "server-only";
-import { AccessToken } from "livekit-server-sdk";
+import { AccessToken, RoomConfiguration } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { HttpError } from "./http";
+import {
+  MAX_AGENT_DISPATCHES,
+  MAX_ATTRIBUTE_KEY_LENGTH,
+  MAX_ATTRIBUTE_VALUE_LENGTH,
+  MAX_ATTRIBUTES,
+  MAX_METADATA_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_ROOM_CONFIG_LENGTH,
+} from "./limits";
+
+/**
+ * Two request dialects reach /api/token: the tutorial servers' `{roomName, participantName}`
+ * (answered `200 {token, serverUrl}`), and LiveKit's standard token endpoint, snake_case as every
+ * client SDK's `TokenSource.endpoint` sends it (answered `201 {server_url, participant_token}`).
+ */
+export type Dialect = "tutorial" | "standard";
 
 /** What `POST /api/token` accepts. */
 export interface TokenRequest {
@@ -12,18 +28,18 @@ export interface TokenRequest {
   metadata?: string;
 }
 
-export const MAX_NAME_LENGTH = 128;
-export const MAX_METADATA_LENGTH = 4096;
+export { MAX_METADATA_LENGTH, MAX_NAME_LENGTH };
 export const MISSING_FIELDS_MESSAGE = "roomName and participantName are required";
+
+const bad = (field: string, message: string) =>
+  new HttpError(400, `${field} ${message}`, { field });
 
 function requiredName(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  if (typeof value !== "string") {
-    throw new HttpError(400, `${field} must be a string, got ${describe(value)}`);
-  }
-  if (value.trim() === "") throw new HttpError(400, `${field} must not be empty or blank`);
+  if (typeof value !== "string") throw bad(field, `must be a string, got ${describe(value)}`);
+  if (value.trim() === "") throw bad(field, "must not be empty or blank");
   if (value.length > MAX_NAME_LENGTH) {
-    throw new HttpError(400, `${field} must be at most ${MAX_NAME_LENGTH} characters`);
+    throw bad(field, `must be at most ${MAX_NAME_LENGTH} characters`);
   }
   return value;
 }
@@ -31,10 +47,14 @@ function requiredName(body: Record<string, unknown>, field: string): string {
 function optionalText(body: Record<string, unknown>, field: string, max: number) {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") {
-    throw new HttpError(400, `${field} must be a string, got ${describe(value)}`);
-  }
-  if (value.length > max) throw new HttpError(400, `${field} must be at most ${max} characters`);
+  if (typeof value !== "string") throw bad(field, `must be a string, got ${describe(value)}`);
+  if (value.length > max) throw bad(field, `must be at most ${max} characters`);
+  return value;
+}
+
+function optionalName(body: Record<string, unknown>, field: string): string | undefined {
+  const value = optionalText(body, field, MAX_NAME_LENGTH);
+  if (value !== undefined && value.trim() === "") throw bad(field, "must not be empty or blank");
   return value;
 }
 
@@ -54,35 +74,211 @@ export function parseTokenRequest(body: Record<string, unknown>): TokenRequest {
     roomName: requiredName(body, "roomName"),
     participantName: requiredName(body, "participantName"),
   };
-  const identity = optionalText(body, "identity", MAX_NAME_LENGTH);
-  if (identity !== undefined) {
-    if (identity.trim() === "") throw new HttpError(400, "identity must not be empty or blank");
-    request.identity = identity;
-  }
+  const identity = optionalName(body, "identity");
+  if (identity !== undefined) request.identity = identity;
   const metadata = optionalText(body, "metadata", MAX_METADATA_LENGTH);
   if (metadata !== undefined) request.metadata = metadata;
   return request;
 }
 
+const TUTORIAL_FIELDS = ["roomName", "participantName", "identity", "metadata"];
+const STANDARD_FIELDS = [
+  "room_name",
+  "participant_name",
+  "participant_identity",
+  "participant_metadata",
+  "participant_attributes",
+  "room_config",
+];
+
+/**
+ * The dialect of a body: tutorial if it has a tutorial field, standard otherwise (`{}` is a valid
+ * standard request). A body with fields of both is refused rather than half-read.
+ */
+export function dialectOf(body: Record<string, unknown>): Dialect {
+  const tutorial = TUTORIAL_FIELDS.filter((field) => Object.hasOwn(body, field));
+  const standard = STANDARD_FIELDS.filter((field) => Object.hasOwn(body, field));
+  if (tutorial.length > 0 && standard.length > 0) {
+    throw new HttpError(
+      400,
+      `the body mixes the tutorial fields (${tutorial.join(", ")}) with LiveKit's standard ` +
+        `snake_case fields (${standard.join(", ")}); send one dialect: ` +
+        "{roomName, participantName} or {room_name, participant_name, …}",
+      { field: standard[0] },
+    );
+  }
+  return tutorial.length > 0 ? "tutorial" : "standard";
+}
+
+/** A token request in either dialect, validated and bounded; absent fields stay undefined. */
+export interface ParticipantRequest {
+  dialect: Dialect;
+  room?: string;
+  name?: string;
+  identity?: string;
+  metadata?: string;
+  attributes?: Record<string, string>;
+  roomConfig?: RoomConfiguration;
+}
+
+/** The request field names of each dialect, for answers that name the field at fault. */
+export const FIELD_NAMES: Record<
+  Dialect,
+  Record<keyof Omit<ParticipantRequest, "dialect">, string>
+> = {
+  tutorial: {
+    room: "roomName",
+    name: "participantName",
+    identity: "identity",
+    metadata: "metadata",
+    attributes: "participant_attributes",
+    roomConfig: "room_config",
+  },
+  standard: {
+    room: "room_name",
+    name: "participant_name",
+    identity: "participant_identity",
+    metadata: "participant_metadata",
+    attributes: "participant_attributes",
+    roomConfig: "room_config",
+  },
+};
+
+/** The tutorial dialect as a ParticipantRequest. */
+export function tutorialRequest(request: TokenRequest): ParticipantRequest {
+  return {
+    dialect: "tutorial",
+    room: request.roomName,
+    name: request.participantName,
+    identity: request.identity,
+    metadata: request.metadata,
+  };
+}
+
+/** Validates a standard (snake_case) body; throws an HttpError(400) naming the field. */
+export function parseStandardRequest(body: Record<string, unknown>): ParticipantRequest {
+  const request: ParticipantRequest = { dialect: "standard" };
+  const room = optionalName(body, "room_name");
+  if (room !== undefined) request.room = room;
+  const name = optionalName(body, "participant_name");
+  if (name !== undefined) request.name = name;
+  const identity = optionalName(body, "participant_identity");
+  if (identity !== undefined) request.identity = identity;
+  const metadata = optionalText(body, "participant_metadata", MAX_METADATA_LENGTH);
+  if (metadata !== undefined) request.metadata = metadata;
+  const attributes = parseAttributes(body.participant_attributes);
+  if (attributes !== undefined) request.attributes = attributes;
+  const roomConfig = parseRoomConfig(body.room_config, room);
+  if (roomConfig !== undefined) request.roomConfig = roomConfig;
+  return request;
+}
+
+function parseAttributes(value: unknown): Record<string, string> | undefined {
+  const field = "participant_attributes";
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw bad(field, `must be an object of string values, got ${describe(value)}`);
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > MAX_ATTRIBUTES) {
+    throw bad(field, `must have at most ${MAX_ATTRIBUTES} attributes`);
+  }
+  for (const [key, item] of entries) {
+    if (key === "" || key.length > MAX_ATTRIBUTE_KEY_LENGTH) {
+      throw bad(field, `keys must be 1 to ${MAX_ATTRIBUTE_KEY_LENGTH} characters`);
+    }
+    if (typeof item !== "string") {
+      throw bad(field, `values must be strings; ${JSON.stringify(key)} is ${describe(item)}`);
+    }
+    if (item.length > MAX_ATTRIBUTE_VALUE_LENGTH) {
+      throw bad(field, `values must be at most ${MAX_ATTRIBUTE_VALUE_LENGTH} characters`);
+    }
+  }
+  // fromEntries defines each key as the object's own, `__proto__` included.
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function parseRoomConfig(value: unknown, room: string | undefined): RoomConfiguration | undefined {
+  const field = "room_config";
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw bad(field, `must be an object (a RoomConfiguration), got ${describe(value)}`);
+  }
+  if (JSON.stringify(value).length > MAX_ROOM_CONFIG_LENGTH) {
+    throw bad(field, `must be at most ${MAX_ROOM_CONFIG_LENGTH} characters of JSON`);
+  }
+  let config: RoomConfiguration;
+  try {
+    // Unknown fields are ignored, as LiveKit's own endpoints do, so a newer client still joins.
+    config = RoomConfiguration.fromJson(value as never, { ignoreUnknownFields: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.slice(0, 200) : "invalid";
+    throw bad(field, `is not a valid RoomConfiguration: ${reason}`);
+  }
+  if (config.agents.length > MAX_AGENT_DISPATCHES) {
+    throw bad(field, `may dispatch at most ${MAX_AGENT_DISPATCHES} agents`);
+  }
+  for (const agent of config.agents) {
+    if (agent.agentName.length > MAX_NAME_LENGTH) {
+      throw bad(field, `agent_name must be at most ${MAX_NAME_LENGTH} characters`);
+    }
+    if (agent.metadata.length > MAX_METADATA_LENGTH) {
+      throw bad(field, `agent metadata must be at most ${MAX_METADATA_LENGTH} characters`);
+    }
+  }
+  if (config.name !== "" && config.name !== room) {
+    throw bad(field, "name must be absent or equal room_name");
+  }
+  return config;
+}
+
+/** What one participant token carries, as decided by lib/access.ts. */
+export interface ParticipantGrant {
+  identity: string;
+  name: string;
+  room: string;
+  metadata?: string;
+  attributes?: Record<string, string>;
+  roomConfig?: RoomConfiguration;
+}
+
 /** A LiveKit access token that lets one participant join one room and publish/subscribe. */
-export async function createParticipantToken(
-  request: TokenRequest,
+export async function signParticipantToken(
+  grant: ParticipantGrant,
   config: Pick<Config, "apiKey" | "apiSecret" | "tokenTtlSeconds">,
 ): Promise<string> {
   const token = new AccessToken(config.apiKey, config.apiSecret, {
-    identity: request.identity ?? request.participantName,
-    name: request.participantName,
-    metadata: request.metadata,
+    identity: grant.identity,
+    name: grant.name,
+    metadata: grant.metadata,
+    attributes: grant.attributes,
     ttl: config.tokenTtlSeconds,
   });
   token.addGrant({
     roomJoin: true,
-    room: request.roomName,
+    room: grant.room,
     canPublish: true,
     canSubscribe: true,
     canPublishData: true,
   });
+  if (grant.roomConfig) token.roomConfig = grant.roomConfig;
   return token.toJwt();
+}
+
+/** The tutorial request's token, as an open server issues it (the hardening suite's helper). */
+export async function createParticipantToken(
+  request: TokenRequest,
+  config: Pick<Config, "apiKey" | "apiSecret" | "tokenTtlSeconds">,
+): Promise<string> {
+  return signParticipantToken(
+    {
+      identity: request.identity ?? request.participantName,
+      name: request.participantName,
+      room: request.roomName,
+      metadata: request.metadata,
+    },
+    config,
+  );
 }
 
 /**

@@ -3,7 +3,10 @@
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { JoinForm } from "./join-form";
+import { ProtectedNotice } from "./protected-notice";
 import {
+  forgetInvite,
+  invitedRoom,
   JoinError,
   newIdentity,
   readInRoom,
@@ -11,6 +14,7 @@ import {
   remember,
   rememberInRoom,
   requestToken,
+  takeInvite,
   type JoinValues,
   type Session,
 } from "./join";
@@ -33,18 +37,34 @@ type Phase =
   | { name: "requesting" }
   | { name: "room"; session: Session };
 
-/** The page: the join form, then the room with its event log; leaving returns to the form. */
-export function App() {
+/** An invite this tab holds, and the room it names (for display; the server checks it). */
+interface InviteState {
+  credential: string;
+  room: string;
+}
+
+/**
+ * The page: the join form, then the room with its event log; leaving returns to the form.
+ * `access` is the server's TOKEN_ACCESS: protected without an invite, the page says how to get one.
+ */
+export function App({ access }: { access: "open" | "protected" }) {
   const [phase, setPhase] = useState<Phase>({ name: "form", error: null });
   const [initial, setInitial] = useState<JoinValues | null>(null);
+  // undefined until the address and storage were read (after hydration).
+  const [invite, setInvite] = useState<InviteState | null | undefined>(undefined);
   const started = useRef(false);
 
-  const join = useCallback(async (values: JoinValues) => {
+  const join = useCallback(async (values: JoinValues, held: InviteState | null) => {
     setPhase({ name: "requesting" });
     setInitial(values);
-    remember(values);
+    // An invite's room is not the user's choice: remember only the name.
+    remember(
+      held ? { ...(readRemembered() ?? values), participantName: values.participantName } : values,
+    );
     try {
-      const session = await requestToken(values, newIdentity(values.participantName));
+      const session = held
+        ? await requestToken({ ...values, roomName: held.room }, null, held.credential)
+        : await requestToken(values, newIdentity(values.participantName), null);
       rememberInRoom(values);
       setPhase({ name: "room", session });
     } catch (error) {
@@ -55,14 +75,25 @@ export function App() {
     }
   }, []);
 
-  // Storage is read after hydration (the server renders the empty form). A tab that was in a
-  // room rejoins it on reload, with a fresh identity.
+  // The address and storage are read after hydration (the server renders the empty form). A
+  // tab that was in a room rejoins it on reload, with a fresh identity.
   useEffect(() => {
     if (started.current) return;
     started.current = true;
+    const credential = takeInvite();
+    const room = credential ? invitedRoom(credential) : null;
+    if (credential && !room) forgetInvite();
+    const held = credential && room ? { credential, room } : null;
     const inRoom = readInRoom();
-    const values = inRoom ?? readRemembered() ?? { roomName: "", participantName: "" };
-    void Promise.resolve().then(() => (inRoom ? join(inRoom) : setInitial(values)));
+    const remembered = readRemembered() ?? { roomName: "", participantName: "" };
+    const values = held
+      ? { roomName: held.room, participantName: (inRoom ?? remembered).participantName }
+      : (inRoom ?? remembered);
+    void Promise.resolve().then(() => {
+      setInvite(held);
+      if (inRoom) void join(values, held);
+      else setInitial(values);
+    });
   }, [join]);
 
   const leave = useCallback(() => {
@@ -83,13 +114,18 @@ export function App() {
           the room appears as it happens: rooms, participants, tracks, egress and ingress.
         </p>
       </header>
-      <JoinForm
-        key={initial ? "ready" : "loading"}
-        initial={initial}
-        requesting={phase.name === "requesting"}
-        error={phase.name === "form" ? phase.error : null}
-        onJoin={join}
-      />
+      {access === "protected" && invite === null ? (
+        <ProtectedNotice />
+      ) : (
+        <JoinForm
+          key={initial ? "ready" : "loading"}
+          initial={initial}
+          invitedRoom={invite?.room ?? null}
+          requesting={phase.name === "requesting"}
+          error={phase.name === "form" ? phase.error : null}
+          onJoin={(values) => void join(values, invite ?? null)}
+        />
+      )}
       <section className="landing-endpoints" aria-labelledby="endpoints-title">
         <h2 id="endpoints-title">This server&rsquo;s endpoints</h2>
         <dl className="endpoints">

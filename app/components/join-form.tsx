@@ -6,6 +6,8 @@ import { checkValues, type JoinError, type JoinField, type JoinValues } from "./
 interface JoinFormProps {
   /** Remembered values; null until the browser's storage was read. */
   initial: JoinValues | null;
+  /** Opened from an invite link: the room it names, shown but not editable. */
+  invitedRoom: string | null;
   requesting: boolean;
   /** The server's refusal of the last attempt. */
   error: JoinError | null;
@@ -13,7 +15,7 @@ interface JoinFormProps {
 }
 
 /** Room name and display name; the server's `errorMessage` shows under the field it names. */
-export function JoinForm({ initial, requesting, error, onJoin }: JoinFormProps) {
+export function JoinForm({ initial, invitedRoom, requesting, error, onJoin }: JoinFormProps) {
   const [values, setValues] = useState<JoinValues>(
     initial ?? { roomName: "", participantName: "" },
   );
@@ -48,7 +50,13 @@ export function JoinForm({ initial, requesting, error, onJoin }: JoinFormProps) 
     onJoin(values);
   };
 
-  const field = (name: JoinField, label: string, hint: string, autoComplete: string) => {
+  const field = (
+    name: JoinField,
+    label: string,
+    hint: string,
+    autoComplete: string,
+    readOnly = false,
+  ) => {
     const message = fieldError(name);
     const inputId = `${id}-${name}`;
     return (
@@ -62,6 +70,7 @@ export function JoinForm({ initial, requesting, error, onJoin }: JoinFormProps) 
           spellCheck={false}
           value={values[name]}
           disabled={loading}
+          readOnly={readOnly}
           aria-invalid={message ? true : undefined}
           aria-describedby={`${inputId}-hint${message ? ` ${inputId}-error` : ""}`}
           onChange={(event) => {
@@ -85,7 +94,9 @@ export function JoinForm({ initial, requesting, error, onJoin }: JoinFormProps) 
   return (
     <form className="join-card" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Join a room</h2>
-      {field("roomName", "Room name", "Everyone who joins this name meets here.", "off")}
+      {invitedRoom === null
+        ? field("roomName", "Room name", "Everyone who joins this name meets here.", "off")
+        : field("roomName", "Room name", "You were invited to this room.", "off", true)}
       {field("participantName", "Your name", "Shown to the others in the room.", "nickname")}
       {formError && (
         <p className="form-error" role="alert">

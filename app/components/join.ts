@@ -1,7 +1,9 @@
 /**
- * Joining, before any LiveKit code loads: the remembered form values, this tab's identity and
- * the token request. Browser-only helpers; nothing here imports livekit-client.
+ * Joining, before any LiveKit code loads: the remembered form values, this tab's identity, the
+ * invite this tab was opened with, and the token request (livekit-client's TokenSource.endpoint,
+ * imported only when the user joins).
  */
+import { INVITE_FRAGMENT_KEY, MAX_NAME_LENGTH } from "@/lib/limits";
 
 export interface JoinValues {
   roomName: string;
@@ -13,11 +15,13 @@ export interface Session extends JoinValues {
   identity: string;
   token: string;
   serverUrl: string;
+  /** A fresh participant token for the same room, through the same TokenSource (contract C3). */
+  refreshToken(): Promise<string>;
 }
 
 export type JoinField = keyof JoinValues;
 
-/** A refused join: the server's `errorMessage`, and the field it names, if any. */
+/** A refused join: the server's `errorMessage`, and the form field its `field` is about, if any. */
 export class JoinError extends Error {
   constructor(
     message: string,
@@ -30,9 +34,7 @@ export class JoinError extends Error {
 
 const REMEMBERED_KEY = "livekit-app:join";
 const IN_ROOM_KEY = "livekit-app:in-room";
-/** The server refuses names and identities longer than this (lib/token.ts). */
-const MAX_NAME_LENGTH = 128;
-
+const INVITE_KEY = "livekit-app:invite";
 function readJson(storage: Storage | undefined, key: string): JoinValues | null {
   try {
     const value = JSON.parse(storage?.getItem(key) ?? "null") as Partial<JoinValues> | null;
@@ -83,14 +85,38 @@ function randomSuffix(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** The field a server message is about: it names it first ("roomName must not be …"). */
-export function fieldOfMessage(message: string): JoinField | null {
-  if (/^roomName and participantName\b/.test(message)) return null;
-  if (message.startsWith("roomName")) return "roomName";
-  if (message.startsWith("participantName") || message.startsWith("identity")) {
-    return "participantName";
+/** The request fields of the standard endpoint, as the form's fields (identity comes from the name). */
+const FORM_FIELDS: Record<string, JoinField> = {
+  room_name: "roomName",
+  participant_name: "participantName",
+  participant_identity: "participantName",
+};
+
+/**
+ * The JoinError of what TokenSource.endpoint threw: on a non-2xx answer it throws
+ * `Error generating token from endpoint <url>: received <status> / <body>`, and the body is the
+ * server's `{errorMessage, field}`; anything else means the server was not reached.
+ */
+export function joinErrorOf(error: unknown): JoinError {
+  const message = error instanceof Error ? error.message : String(error);
+  const answer = /received (\d{3}) \/ ([\s\S]*)$/.exec(message);
+  if (!answer) {
+    return new JoinError(
+      `Could not reach this app server for a token (${message}). Is it still running?`,
+      null,
+    );
   }
-  return null;
+  let body: { errorMessage?: unknown; field?: unknown } | null = null;
+  try {
+    body = JSON.parse(answer[2]!) as { errorMessage?: unknown; field?: unknown } | null;
+  } catch {
+    // not JSON: a proxy's page, say
+  }
+  if (typeof body?.errorMessage !== "string") {
+    return new JoinError(`The token request failed with HTTP ${answer[1]}.`, null);
+  }
+  const field = typeof body.field === "string" ? (FORM_FIELDS[body.field] ?? null) : null;
+  return new JoinError(body.errorMessage, field);
 }
 
 /** Checks the page can make before asking: empty fields. The server judges everything else. */
@@ -101,36 +127,85 @@ export function checkValues(values: JoinValues): Partial<Record<JoinField, strin
   return errors;
 }
 
-/** `POST /api/token`; throws a JoinError with the server's message when it refuses. */
+/**
+ * Reads an invite from the address (`/#invite=<credential>`) into this tab's session storage and
+ * removes it from the address bar; returns the tab's invite (from the address or from before a
+ * reload), or null.
+ */
+export function takeInvite(): string | null {
+  if (typeof window === "undefined") return null;
+  const fragment = new URLSearchParams(window.location.hash.slice(1)).get(INVITE_FRAGMENT_KEY);
+  if (fragment) {
+    try {
+      window.sessionStorage.setItem(INVITE_KEY, fragment);
+    } catch {
+      // storage blocked: the invite lives in memory for this page's life
+    }
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    return fragment;
+  }
+  try {
+    return window.sessionStorage.getItem(INVITE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Forgets this tab's invite (a refused or expired one). */
+export function forgetInvite(): void {
+  try {
+    window.sessionStorage.removeItem(INVITE_KEY);
+  } catch {
+    // storage blocked: nothing kept
+  }
+}
+
+/** The room an invite names, read for display only (the server verifies the invite). */
+export function invitedRoom(invite: string): string | null {
+  try {
+    const payload = invite.split(".")[1] ?? "";
+    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+    const bytes = Uint8Array.from(json, (char) => char.charCodeAt(0));
+    const room = (JSON.parse(new TextDecoder().decode(bytes)) as { room?: unknown }).room;
+    return typeof room === "string" && room !== "" ? room : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Asks `/api/token` for a token with livekit-client's `TokenSource.endpoint` (LiveKit's standard
+ * request). With an invite the server assigns the identity; without, this join's own identity
+ * is sent. Throws a JoinError with the server's message and the form field it is about.
+ */
 export async function requestToken(
   values: JoinValues,
-  identity: string,
-  fetchImpl: typeof fetch = fetch,
+  identity: string | null,
+  invite: string | null,
 ): Promise<Session> {
-  let response: Response;
+  const { TokenSource, decodeTokenPayload } = await import("livekit-client");
+  const source = TokenSource.endpoint("/api/token", {
+    headers: invite ? { Authorization: `Bearer ${invite}` } : {},
+  });
+  const options = {
+    roomName: values.roomName,
+    participantName: values.participantName,
+    ...(identity === null ? {} : { participantIdentity: identity }),
+  };
+  let answer: { serverUrl: string; participantToken: string };
   try {
-    response = await fetchImpl("/api/token", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ...values, identity }),
-    });
+    answer = await source.fetch(options);
   } catch (error) {
-    throw new JoinError(
-      `Could not reach this app server for a token (${(error as Error).message}). Is it still running?`,
-      null,
-    );
+    throw joinErrorOf(error);
   }
-  const body = (await response.json().catch(() => null)) as {
-    token?: unknown;
-    serverUrl?: unknown;
-    errorMessage?: unknown;
-  } | null;
-  if (!response.ok || typeof body?.token !== "string" || typeof body.serverUrl !== "string") {
-    const message =
-      typeof body?.errorMessage === "string"
-        ? body.errorMessage
-        : `The token request failed with HTTP ${response.status}.`;
-    throw new JoinError(message, fieldOfMessage(message));
-  }
-  return { ...values, identity, token: body.token, serverUrl: body.serverUrl };
+  const claims = decodeTokenPayload(answer.participantToken);
+  return {
+    roomName: claims.video?.room ?? values.roomName,
+    participantName: claims.name ?? values.participantName,
+    identity: claims.sub ?? identity ?? "",
+    token: answer.participantToken,
+    serverUrl: answer.serverUrl,
+    // Cached until shortly before it expires, then fetched again with the same options.
+    refreshToken: async () => (await source.fetch(options)).participantToken,
+  };
 }

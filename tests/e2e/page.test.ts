@@ -20,6 +20,7 @@ import { freePort, startServer, type RunningServer } from "../support/server";
 import { startSignalListener, type SignalListener } from "../support/signal-listener";
 import { waitUntil } from "../support/wait";
 import { sendWebhook } from "../support/webhooks";
+import { createInvite } from "@/lib/invite";
 
 const DESKTOP = { width: 1280, height: 800 };
 /** For the tests that start (and stop) a server of their own besides the shared one. */
@@ -76,7 +77,17 @@ async function join(page: Page, roomName: string, participantName: string) {
   await page.getByRole("button", { name: "Join" }).click();
   const request = await tokenRequest;
   await page.locator(".room-view").waitFor();
-  return request.postDataJSON() as { roomName: string; participantName: string; identity: string };
+  // The page asks in LiveKit's standard dialect (TokenSource.endpoint): snake_case fields.
+  const body = request.postDataJSON() as {
+    room_name: string;
+    participant_name: string;
+    participant_identity: string;
+  };
+  return {
+    roomName: body.room_name,
+    participantName: body.participant_name,
+    identity: body.participant_identity,
+  };
 }
 
 /** The script and style bodies a page loads while `action` runs, by URL. */
@@ -179,7 +190,7 @@ describe("landing page", () => {
     await page.getByRole("button", { name: "Join" }).click();
     expect((await answer).status()).toBe(400);
     const message = page.locator(".field-error", {
-      hasText: "roomName must not be empty or blank",
+      hasText: "room_name must not be empty or blank",
     });
     await message.waitFor({ timeout: 5000 });
     // It is the Room name field's message, announced with it.
@@ -458,6 +469,67 @@ describe("event log", () => {
 
     await page.getByRole("button", { name: "1 new event ↓" }).click();
     await waitUntil(atBottom, "jumped to the newest row", 2000);
+  });
+});
+
+describe("protected mode (TOKEN_ACCESS=protected)", () => {
+  let guarded: RunningServer;
+  beforeAll(async () => {
+    guarded = await startServer({ LIVEKIT_URL: listener.url, TOKEN_ACCESS: "protected" });
+  });
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it("says an invite link is needed, and how a host makes one, to a visitor without one", async () => {
+    const page = await newPage();
+    await page.goto(guarded.url);
+    await page.getByRole("heading", { name: "An invite link is needed" }).waitFor();
+    await page.getByText("npm run invite -- --room <room name>").waitFor();
+    await expect(page.getByRole("button", { name: "Join" }).count()).resolves.toBe(0);
+    await expect(runAxe(page)).resolves.toEqual([]);
+  });
+
+  it("joins from an invite link: the invited room shown read-only, only a name asked, the LiveKit URL reached with a token for that room", async () => {
+    const roomName = uniqueRoom("invited");
+    const invite = await createInvite(roomName, 3600, {
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+    });
+    const page = await newPage();
+    await page.goto(`${guarded.url}/#invite=${invite}`);
+    const room = page.getByLabel("Room name");
+    await waitUntil(async () => (await room.inputValue()) === roomName, "invited room shown");
+    await expect(room.evaluate((input: HTMLInputElement) => input.readOnly)).resolves.toBe(true);
+    // The credential leaves the address bar once read, and stays in this tab's session storage.
+    expect(page.url()).toBe(`${guarded.url}/`);
+    await expect(
+      page.evaluate(
+        (credential) => Object.values({ ...sessionStorage }).includes(credential),
+        invite,
+      ),
+    ).resolves.toBe(true);
+
+    await page.getByLabel("Your name").fill("Invitee");
+    const tokenRequest = page.waitForRequest((request) => request.url().endsWith("/api/token"));
+    const before = listener.upgrades.length;
+    await page.getByRole("button", { name: "Join" }).click();
+    const request = await tokenRequest;
+    expect(request.url()).toBe(`${guarded.url}/api/token`);
+    expect(await request.headerValue("authorization")).toBe(`Bearer ${invite}`);
+    const body = request.postDataJSON() as Record<string, unknown>;
+    expect(body).toEqual({ room_name: roomName, participant_name: "Invitee" });
+
+    await waitUntil(() => listener.upgrades.length > before, "signalling WebSocket attempt");
+    const attempt = listener.upgrades
+      .slice(before)
+      .find((upgrade) => upgrade.url.includes("access_token="))!;
+    const token = new URL(attempt.url, listener.url).searchParams.get("access_token")!;
+    const claims = await new TokenVerifier(TEST_API_KEY, TEST_API_SECRET).verify(token);
+    expect(claims.video?.room).toBe(roomName);
+    expect(claims.name).toBe("Invitee");
+    expect(claims.sub).toMatch(/^Invitee-[0-9a-f]{8}$/);
+    for (const upgrade of listener.upgrades) expect(upgrade.url).not.toContain(invite);
   });
 });
 

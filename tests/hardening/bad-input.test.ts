@@ -7,11 +7,16 @@
 import fc from "fast-check";
 import { TokenVerifier } from "livekit-server-sdk";
 import { afterAll, describe, expect, it } from "vitest";
+import { createInvite } from "@/lib/invite";
 import { roomToken, TEST_API_KEY, TEST_API_SECRET, serverForFile } from "../support/fixtures";
+import type { RunningServer } from "../support/server";
 import {
   eventsRequestArb,
+  INVITED_ROOM,
+  protectedTokenRequestArb,
   tokenRequestArb,
   webhookRequestArb,
+  type CredentialKind,
   type expectToken,
   type Generated,
 } from "./support/bad-requests";
@@ -29,6 +34,8 @@ import {
 const TOKEN_RUNS = 5200;
 const WEBHOOK_RUNS = 5200;
 const EVENTS_RUNS = 800;
+/** Token requests to a protected server, with every kind of credential. */
+const PROTECTED_RUNS = 2000;
 /** Requests in flight at once: keeps both cores busy without queueing in the server. */
 const PARALLEL = 4;
 
@@ -70,7 +77,7 @@ async function check(
   tally: Tally,
   { request, expectation }: Generated,
   response: RawResponse | null,
-  verifyToken: (token: string, request: Record<string, unknown>) => Promise<void>,
+  verifyToken: VerifyToken,
 ): Promise<void> {
   tally.requests += 1;
   if (response === null) {
@@ -103,9 +110,10 @@ async function check(
       `expected ${expectation.statuses.join("/")} (${expectation.why}), got ${where}`,
     );
   }
-  if (status === 200 && /^\/(api\/)?token/.test(request.path)) {
-    const { token } = JSON.parse(response.body) as { token: string };
-    await verifyToken(token, (expectation as ReturnType<typeof expectToken>).request ?? {});
+  if ((status === 200 || status === 201) && /^\/(api\/)?token/.test(request.path)) {
+    const answer = JSON.parse(response.body) as { token?: string; participant_token?: string };
+    const token = status === 200 ? answer.token : answer.participant_token;
+    await verifyToken(String(token), expectation as ReturnType<typeof expectToken>);
     tally.tokensVerified += 1;
   }
   if (status === 200 && /webhook/.test(request.path) && request.method === "POST") {
@@ -117,6 +125,8 @@ async function check(
   }
 }
 
+type VerifyToken = (token: string, expectation: ReturnType<typeof expectToken>) => Promise<void>;
+
 function formatStatuses(statuses: Map<number, number>): string {
   return [...statuses.entries()]
     .sort(([a], [b]) => a - b)
@@ -127,28 +137,81 @@ function formatStatuses(statuses: Map<number, number>): string {
 describe("bad input over HTTP against the production build", () => {
   // Rate limit off: these are 10,000 requests from one address; the limit has its own test.
   const server = serverForFile({ TOKEN_RATE_LIMIT_PER_MINUTE: "0" });
+  const guarded = serverForFile({ TOKEN_RATE_LIMIT_PER_MINUTE: "0", TOKEN_ACCESS: "protected" });
   const verifier = new TokenVerifier(TEST_API_KEY, TEST_API_SECRET);
-  const verifyToken = async (token: string, fields: Record<string, unknown>) => {
-    const claims = await verifier.verify(token);
-    const identity = fields.identity ?? fields.participantName;
-    if (
-      claims.sub !== identity ||
-      claims.video?.room !== fields.roomName ||
-      claims.name !== fields.participantName
-    ) {
-      throw new Error(
-        `token claims ${JSON.stringify(claims)} do not match the request ${JSON.stringify(fields)}`,
-      );
-    }
-    if ((fields.metadata || undefined) !== (claims.metadata || undefined)) {
-      throw new Error(`token metadata ${JSON.stringify(claims.metadata)} is not the request's`);
-    }
-  };
+  /** The token's claims are the request's (README's table: what each caller gets). */
+  const verifyTokenAs =
+    (invited: boolean): VerifyToken =>
+    async (token, { request: fields = {}, dialect }) => {
+      const claims = await verifier.verify(token);
+      const [room, name, identity, metadata] =
+        dialect === "tutorial"
+          ? [fields.roomName, fields.participantName, fields.identity, fields.metadata]
+          : [
+              fields.room_name,
+              fields.participant_name,
+              fields.participant_identity,
+              fields.participant_metadata,
+            ];
+      const mismatch = (what: string) =>
+        new Error(
+          `token ${what}: claims ${JSON.stringify(claims)}, request ${JSON.stringify(fields)}`,
+        );
+      const expectedRoom = invited ? INVITED_ROOM : room;
+      if (expectedRoom != null ? claims.video?.room !== expectedRoom : !claims.video?.room) {
+        throw mismatch("room");
+      }
+      if (name != null && claims.name !== name) throw mismatch("name");
+      if (invited || identity == null) {
+        const base = dialect === "tutorial" && !invited ? name : null;
+        if (base != null ? claims.sub !== base : !/-[0-9a-f]{8}$/.test(claims.sub ?? "")) {
+          throw mismatch("assigned identity");
+        }
+      } else if (claims.sub !== identity) {
+        throw mismatch("identity");
+      }
+      if ((metadata || undefined) !== (claims.metadata || undefined)) throw mismatch("metadata");
+      const attributes = dialect === "standard" ? fields.participant_attributes : undefined;
+      if (
+        attributes != null &&
+        JSON.stringify(claims.attributes ?? {}) !== JSON.stringify(attributes)
+      ) {
+        throw mismatch("attributes");
+      }
+    };
+
+  /** The Authorization header of each kind of credential a protected server's caller may send. */
+  async function credentials(): Promise<Record<CredentialKind, string | null>> {
+    const keys = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 600 };
+    const invite = await createInvite(INVITED_ROOM, 3600, keys);
+    const realNow = Date.now;
+    Date.now = () => realNow() - 2 * 3600_000;
+    const expired = await createInvite(INVITED_ROOM, 3600, keys).finally(() => {
+      Date.now = realNow;
+    });
+    const forged = await createInvite(INVITED_ROOM, 3600, { ...keys, apiSecret: "not-ours" });
+    const livekit = await roomToken(INVITED_ROOM, { identity: "x", ttlSeconds: 600 });
+    return {
+      invite: `Bearer ${invite}`,
+      "invite-expired": `Bearer ${expired}`,
+      "invite-forged": `Bearer ${forged}`,
+      "livekit-token": `Bearer ${livekit}`,
+      garbage: "Bearer x.y.z",
+      empty: "Bearer ",
+      none: null,
+    };
+  }
 
   afterAll(() => closeRawAgent());
 
   /** Sends `total` generated requests, `PARALLEL` at a time (each property run is a batch). */
-  async function run(scenario: string, arbitrary: fc.Arbitrary<Generated>, total: number) {
+  async function run(
+    scenario: string,
+    arbitrary: fc.Arbitrary<Generated>,
+    total: number,
+    target: RunningServer = server,
+    verifyToken: VerifyToken = verifyTokenAs(false),
+  ) {
     const tally = newTally();
     const started = performance.now();
     const resetsBefore = connectionResets();
@@ -160,7 +223,7 @@ describe("bad input over HTTP against the production build", () => {
           async (batch) => {
             await Promise.all(
               batch.map(async (generated) => {
-                const response = await sendRaw(server.url, generated.request);
+                const response = await sendRaw(target.url, generated.request);
                 await check(tally, generated, response, verifyToken);
               }),
             );
@@ -171,8 +234,8 @@ describe("bad input over HTTP against the production build", () => {
     } catch (error) {
       failure = error;
     }
-    const alive = server.process.exitCode === null && server.process.signalCode === null;
-    const health = alive ? (await fetch(`${server.url}/api/health`)).status : 0;
+    const alive = target.process.exitCode === null && target.process.signalCode === null;
+    const health = alive ? (await fetch(`${target.url}/api/health`)).status : 0;
     recordFigures({
       scenario,
       inputs: tally.requests,
@@ -209,14 +272,37 @@ describe("bad input over HTTP against the production build", () => {
     }
   }
 
-  it(`answers ${TOKEN_RUNS} generated token requests with the contract's status, never a 5xx`, async () => {
-    // The generators reach every branch: issued tokens, refusals and oversize bodies.
-    await runReaching("bad input: token", tokenRequestArb, TOKEN_RUNS, {
-      200: 100,
-      400: 100,
-      413: 0,
-      405: 0,
-    });
+  // Two dialects' worth of generated bodies, on 2 cores shared with the server: more than the
+  // suite's default 5 minutes when the machine is busy.
+  it(
+    `answers ${TOKEN_RUNS} generated token requests with the contract's status, never a 5xx`,
+    { timeout: 600_000 },
+    async () => {
+      // The generators reach every branch: issued tokens (both dialects), refusals and oversize bodies.
+      await runReaching("bad input: token", tokenRequestArb, TOKEN_RUNS, {
+        200: 100,
+        201: 100,
+        400: 100,
+        413: 0,
+        405: 0,
+      });
+    },
+  );
+
+  it(`answers ${PROTECTED_RUNS} generated token requests with credentials to a protected server by the contract`, async () => {
+    const tally = await run(
+      "bad input: protected token",
+      protectedTokenRequestArb(await credentials()),
+      PROTECTED_RUNS,
+      guarded,
+      verifyTokenAs(true),
+    );
+    expect(tally.requests).toBe(PROTECTED_RUNS);
+    // Issued to invites, refused for other rooms and identities, and for every bad credential.
+    for (const status of [200, 201, 400, 401, 403]) {
+      expect(tally.statuses.get(status) ?? 0).toBeGreaterThan(10);
+    }
+    expect(credentialLeaks(guarded.output(), [TEST_API_SECRET])).toEqual([]);
   });
 
   it(`answers ${WEBHOOK_RUNS} generated webhooks with the contract's status, never a 5xx`, async () => {

@@ -105,8 +105,10 @@ describe("POST /api/token", () => {
   });
 
   it("answers a missing field with the seed's exact message", async () => {
+    // At /token, the tutorial contract's path: at /api/token `{}` is LiveKit's standard request
+    // (tests/integration/token-standard.test.ts).
     for (const body of [{}, { roomName: "r" }, { participantName: "p" }]) {
-      const { response, json } = await post(JSON.stringify(body));
+      const { response, json } = await post(JSON.stringify(body), "/token");
       expect(response.status).toBe(400);
       expect(json).toEqual({ errorMessage: "roomName and participantName are required" });
       expect(response.headers.get("access-control-allow-origin")).toBe("*");

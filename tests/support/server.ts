@@ -73,6 +73,8 @@ export async function startServer(
   assertBuilt();
   const listenPort = port ?? (await freePort());
   const child = spawnNext(listenPort, {
+    // Production refuses an unset TOKEN_ACCESS; a test that needs another mode (or none) says so.
+    TOKEN_ACCESS: "open",
     LIVEKIT_API_KEY: TEST_API_KEY,
     LIVEKIT_API_SECRET: TEST_API_SECRET,
     LIVEKIT_URL: TEST_LIVEKIT_URL,
@@ -128,7 +130,7 @@ export async function runServerExpectingExit(
   assertBuilt();
   const port = await freePort();
   return new Promise((resolve) => {
-    const child = spawnNext(port, env);
+    const child = spawnNext(port, { TOKEN_ACCESS: "open", ...env });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@/lib/config";
 
@@ -38,7 +40,11 @@ describe("loadConfig", () => {
   });
 
   it("allows the dev keys in production only with the explicit opt-in", () => {
-    const config = loadConfig({ NODE_ENV: "production", LIVEKIT_ALLOW_DEV_KEYS: "true" });
+    const config = loadConfig({
+      NODE_ENV: "production",
+      LIVEKIT_ALLOW_DEV_KEYS: "true",
+      TOKEN_ACCESS: "open",
+    });
     expect(config.apiKey).toBe("devkey");
     expect(() => loadConfig({ NODE_ENV: "production", LIVEKIT_ALLOW_DEV_KEYS: "maybe" })).toThrow(
       /^LIVEKIT_ALLOW_DEV_KEYS: /,
@@ -48,6 +54,7 @@ describe("loadConfig", () => {
   it("takes real keys in production", () => {
     const config = loadConfig({
       NODE_ENV: "production",
+      TOKEN_ACCESS: "open",
       LIVEKIT_API_KEY: "APIabc",
       LIVEKIT_API_SECRET: "s3cr3t-value",
       LIVEKIT_URL: "wss://example.livekit.cloud",
@@ -57,5 +64,93 @@ describe("loadConfig", () => {
       apiKey: "APIabc",
       redisUrl: "rediss://default:pw@redis.example:6379",
     });
+  });
+
+  const production = {
+    NODE_ENV: "production",
+    LIVEKIT_API_KEY: "APIabc",
+    LIVEKIT_API_SECRET: "s3cr3t-value",
+  };
+
+  it("refuses to guess TOKEN_ACCESS in production, naming the variable and both choices", () => {
+    const attempt = () => loadConfig(production);
+    expect(attempt).toThrow(/^TOKEN_ACCESS: /);
+    expect(attempt).toThrow(/TOKEN_ACCESS=open .*TOKEN_ACCESS=protected/);
+    expect(() => loadConfig({ ...production, TOKEN_ACCESS: "closed" })).toThrow(
+      /^TOKEN_ACCESS: must be open or protected/,
+    );
+    expect(loadConfig({}).tokenAccess).toBe("open");
+  });
+
+  it("lets clients set every optional field when open, only attributes when protected, or what TOKEN_CLIENT_FIELDS says", () => {
+    expect([...loadConfig({}).tokenClientFields].sort()).toEqual([
+      "participant_attributes",
+      "participant_metadata",
+      "room_config",
+    ]);
+    expect([...loadConfig({ TOKEN_ACCESS: "protected" }).tokenClientFields]).toEqual([
+      "participant_attributes",
+    ]);
+    expect([...loadConfig({ TOKEN_CLIENT_FIELDS: "none" }).tokenClientFields]).toEqual([]);
+    expect([
+      ...loadConfig({ TOKEN_CLIENT_FIELDS: " room_config , participant_metadata" })
+        .tokenClientFields,
+    ]).toEqual(["room_config", "participant_metadata"]);
+    expect(() => loadConfig({ TOKEN_CLIENT_FIELDS: "identity" })).toThrow(
+      /^TOKEN_CLIENT_FIELDS: unknown field "identity"/,
+    );
+  });
+
+  it("takes an identity provider only with all three variables, over https (http on loopback)", () => {
+    const provider = {
+      TOKEN_AUTH_JWKS_URL: "https://idp.example.com/.well-known/jwks.json",
+      TOKEN_AUTH_ISSUER: "https://idp.example.com/",
+      TOKEN_AUTH_AUDIENCE: "livekit-app",
+    };
+    expect(loadConfig(provider).tokenAuth).toEqual({
+      jwksUrl: provider.TOKEN_AUTH_JWKS_URL,
+      issuer: provider.TOKEN_AUTH_ISSUER,
+      audience: provider.TOKEN_AUTH_AUDIENCE,
+    });
+    expect(() => loadConfig({ ...provider, TOKEN_AUTH_AUDIENCE: "" })).toThrow(
+      /^TOKEN_AUTH_AUDIENCE: .*all three/,
+    );
+    expect(() =>
+      loadConfig({ ...provider, TOKEN_AUTH_JWKS_URL: "http://idp.example.com/jwks" }),
+    ).toThrow(/^TOKEN_AUTH_JWKS_URL: must be an https/);
+    expect(
+      loadConfig({ ...provider, TOKEN_AUTH_JWKS_URL: "http://127.0.0.1:9/jwks" }).tokenAuth
+        ?.jwksUrl,
+    ).toBe("http://127.0.0.1:9/jwks");
+  });
+
+  it("refuses protected mode that nothing could ever pass", () => {
+    expect(() => loadConfig({ TOKEN_ACCESS: "protected", TOKEN_INVITES: "false" })).toThrow(
+      /^TOKEN_ACCESS: protected with invites off/,
+    );
+    expect(loadConfig({ TOKEN_ACCESS: "protected" }).tokenInvites).toBe(true);
+  });
+
+  it("reads no variable that .env.example does not list", () => {
+    const listed = new Set(
+      readFileSync(path.join(__dirname, "../../.env.example"), "utf8")
+        .split("\n")
+        .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+        .filter((name): name is string => name !== undefined),
+    );
+    const read = new Set<string>();
+    const recording = new Proxy<Record<string, string | undefined>>(
+      { TOKEN_ACCESS: "protected", TOKEN_INVITES: "true" },
+      {
+        get: (target, name) => {
+          if (typeof name === "string") read.add(name);
+          return target[name as string];
+        },
+      },
+    );
+    loadConfig(recording);
+    read.delete("NODE_ENV"); // Next's, not a setting of ours
+    expect([...read].filter((name) => !listed.has(name))).toEqual([]);
+    expect(read.size).toBeGreaterThan(15);
   });
 });

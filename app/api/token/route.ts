@@ -1,33 +1,19 @@
-import { getConfig } from "@/lib/config";
-import { answer, corsHeaders, json, methodNotAllowed, preflight, readJsonObject } from "@/lib/http";
-import { createParticipantToken, parseTokenRequest } from "@/lib/token";
-import { checkTokenRateLimit } from "@/lib/rate-limit";
+import { methodNotAllowed } from "@/lib/http";
+import { answerTokenRequest, tokenPreflight } from "@/lib/token-endpoint";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const MAX_BODY_BYTES = 16 * 1024;
-
-function cors() {
-  const { corsOrigin } = getConfig();
-  return { origin: corsOrigin, methods: "POST, OPTIONS", headers: "Content-Type, Authorization" };
+/**
+ * LiveKit's standard token endpoint, `{room_name?, participant_name?, …}` →
+ * `201 {server_url, participant_token, room_name, participant_name}`; a tutorial body
+ * (`{roomName, participantName}`) → `200 {token, serverUrl}`. Who gets what: lib/access.ts.
+ */
+export function POST(request: Request): Promise<Response> {
+  return answerTokenRequest(request, "both");
 }
 
-/** `{roomName, participantName[, identity, metadata]}` → `{token, serverUrl}`. Also at /token. */
-export async function POST(request: Request): Promise<Response> {
-  return answer(corsHeaders(cors()), async () => {
-    const config = getConfig();
-    await checkTokenRateLimit(request, config);
-    const tokenRequest = parseTokenRequest(await readJsonObject(request, MAX_BODY_BYTES));
-    const token = await createParticipantToken(tokenRequest, config);
-    return json({ token, serverUrl: config.livekitUrl });
-  });
-}
-
-export function OPTIONS(): Response {
-  return preflight(cors());
-}
-
+export const OPTIONS = tokenPreflight;
 export const GET = methodNotAllowed("POST, OPTIONS");
 export const PUT = GET;
 export const PATCH = GET;

@@ -17,8 +17,34 @@ export type Expectation = { statuses: number[]; why: string };
 
 const decoder = () => new TextDecoder();
 
-/** POST /api/token: README's contract, written out from the spec, not imported from lib/. */
-export function expectToken(body: Buffer): Expectation & { request?: Record<string, unknown> } {
+/** Who asks for a token: anyone (open), or a protected server's caller with this credential. */
+export type TokenCaller = { mode: "open" } | { mode: "protected"; credential: CredentialKind };
+
+/**
+ * The credentials a protected server's caller may send. Only `invite` (an invite made by the
+ * server's own signer for INVITED_ROOM) is valid; `invite-expired`, an invite signed with another
+ * key, a LiveKit join token, junk and none are 401.
+ */
+export type CredentialKind =
+  "invite" | "invite-expired" | "invite-forged" | "livekit-token" | "garbage" | "empty" | "none";
+export const INVITED_ROOM = "room-1";
+
+const TUTORIAL_FIELDS = ["roomName", "participantName", "identity", "metadata"];
+const STANDARD_FIELDS = [
+  "room_name",
+  "participant_name",
+  "participant_identity",
+  "participant_metadata",
+  "participant_attributes",
+  "room_config",
+];
+
+/** POST /api/token and /token: README's contract, written out from the spec, not imported from lib/. */
+export function expectToken(
+  body: Buffer,
+  path = "/api/token",
+  caller: TokenCaller = { mode: "open" },
+): Expectation & { request?: Record<string, unknown>; dialect?: "tutorial" | "standard" } {
   if (body.length > TOKEN_MAX_BODY) return { statuses: [413], why: "body over 16 KB" };
   const text = decoder().decode(body);
   if (text.trim() === "") return { statuses: [400], why: "empty body" };
@@ -32,23 +58,105 @@ export function expectToken(body: Buffer): Expectation & { request?: Record<stri
     return { statuses: [400], why: "not a JSON object" };
   }
   const fields = value as Record<string, unknown>;
-  const present = (name: string) => Object.hasOwn(fields, name) && fields[name] !== null;
+  const has = (name: string) => Object.hasOwn(fields, name);
+  const present = (name: string) => has(name) && fields[name] !== null;
   const name = (v: unknown) => typeof v === "string" && v.trim() !== "" && v.length <= 128;
-  if (!present("roomName") || !present("participantName")) {
-    return { statuses: [400], why: "required field missing" };
+  const tutorial = path === "/token" || TUTORIAL_FIELDS.some(has);
+  if (path !== "/token" && tutorial && STANDARD_FIELDS.some(has)) {
+    return { statuses: [400], why: "both dialects in one body" };
   }
-  if (!name(fields.roomName) || !name(fields.participantName)) {
-    return { statuses: [400], why: "bad roomName/participantName" };
+  if (tutorial) {
+    if (!present("roomName") || !present("participantName")) {
+      return { statuses: [400], why: "required field missing" };
+    }
+    if (!name(fields.roomName) || !name(fields.participantName)) {
+      return { statuses: [400], why: "bad roomName/participantName" };
+    }
+    if (present("identity") && !name(fields.identity))
+      return { statuses: [400], why: "bad identity" };
+    if (
+      present("metadata") &&
+      (typeof fields.metadata !== "string" || fields.metadata.length > 4096)
+    ) {
+      return { statuses: [400], why: "bad metadata" };
+    }
+    return accessOf(caller, fields, "tutorial", {
+      room: fields.roomName,
+      identity: fields.identity,
+      metadata: fields.metadata,
+    });
   }
-  if (present("identity") && !name(fields.identity))
-    return { statuses: [400], why: "bad identity" };
-  if (
-    present("metadata") &&
-    (typeof fields.metadata !== "string" || fields.metadata.length > 4096)
-  ) {
-    return { statuses: [400], why: "bad metadata" };
+  for (const field of ["room_name", "participant_name", "participant_identity"]) {
+    if (present(field) && !name(fields[field])) return { statuses: [400], why: `bad ${field}` };
   }
-  return { statuses: [200], why: "valid request", request: fields };
+  const metadata = fields.participant_metadata;
+  if (present("participant_metadata") && (typeof metadata !== "string" || metadata.length > 4096)) {
+    return { statuses: [400], why: "bad participant_metadata" };
+  }
+  if (present("participant_attributes") && !goodAttributes(fields.participant_attributes)) {
+    return { statuses: [400], why: "bad participant_attributes" };
+  }
+  const config = fields.room_config;
+  if (present("room_config")) {
+    if (typeof config !== "object" || Array.isArray(config)) {
+      return { statuses: [400], why: "room_config not an object" };
+    }
+    if (JSON.stringify(config).length > 8192)
+      return { statuses: [400], why: "room_config too long" };
+    // A RoomConfiguration's own field types are protobuf's to judge: 400, or a token.
+    const known = JSON.stringify(config) === "{}" || JSON.stringify(config) === '{"agents":[]}';
+    if (!known) {
+      const outcome = accessOf(caller, fields, "standard", {
+        room: fields.room_name,
+        identity: fields.participant_identity,
+        metadata,
+      });
+      return { ...outcome, statuses: [...new Set([400, ...outcome.statuses])] };
+    }
+  }
+  return accessOf(caller, fields, "standard", {
+    room: fields.room_name,
+    identity: fields.participant_identity,
+    metadata,
+  });
+}
+
+function goodAttributes(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length <= 32 &&
+    entries.every(
+      ([key, item]) =>
+        key !== "" && key.length <= 128 && typeof item === "string" && item.length <= 1024,
+    )
+  );
+}
+
+/** A well-formed request: what the caller gets (README's table of access modes). */
+function accessOf(
+  caller: TokenCaller,
+  fields: Record<string, unknown>,
+  dialect: "tutorial" | "standard",
+  asked: { room: unknown; identity: unknown; metadata: unknown },
+): Expectation & { request?: Record<string, unknown>; dialect?: "tutorial" | "standard" } {
+  const issued = { statuses: [dialect === "tutorial" ? 200 : 201], request: fields, dialect };
+  if (caller.mode === "open") return { ...issued, why: "valid request" };
+  if (caller.credential !== "invite") {
+    return { statuses: [401], why: `protected, credential: ${caller.credential}` };
+  }
+  // Protected by default lets clients set participant_attributes only.
+  const roomConfig = dialect === "standard" && fields.room_config != null;
+  if ((asked.metadata !== undefined && asked.metadata !== null) || roomConfig) {
+    return { statuses: [403], why: "protected: metadata/room_config not the client's" };
+  }
+  if (asked.room !== undefined && asked.room !== null && asked.room !== INVITED_ROOM) {
+    return { statuses: [403], why: "invite for another room" };
+  }
+  if (asked.identity !== undefined && asked.identity !== null) {
+    return { statuses: [403], why: "an invite's holder chose an identity" };
+  }
+  return { ...issued, why: "valid invite" };
 }
 
 type JwtKind =
@@ -142,7 +250,7 @@ function objectText(entries: [string, unknown][]): string {
   return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? "null"}`).join(",")}}`;
 }
 
-const tokenObject = fc
+const tutorialObject = fc
   .record(
     {
       roomName: fieldValue,
@@ -160,6 +268,83 @@ const tokenObject = fc
     { requiredKeys: [] },
   )
   .map(({ extra, ...fields }) => objectText([...Object.entries(fields), ...(extra ?? [])]));
+
+/** participant_attributes: a good map, odd keys, too many, long or non-string values. */
+const attributesValue = fc.oneof(
+  { arbitrary: fc.dictionary(unicodeText, unicodeText, { maxKeys: 4 }), weight: 4 },
+  { arbitrary: fc.dictionary(fc.oneof(nastyKey, longText), fieldValue, { maxKeys: 3 }), weight: 2 },
+  {
+    arbitrary: fc
+      .integer({ min: 30, max: 40 })
+      .map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]))),
+    weight: 1,
+  },
+  { arbitrary: fieldValue, weight: 2 },
+);
+
+/** room_config: agent dispatch, other RoomConfiguration fields, wrong types, unknown fields. */
+const roomConfigValue = fc.oneof(
+  {
+    arbitrary: fc
+      .array(fc.record({ agent_name: fieldValue, metadata: fieldValue }, { requiredKeys: [] }), {
+        maxLength: 10,
+      })
+      .map((agents) => ({ agents })),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record(
+      {
+        name: fieldValue,
+        empty_timeout: fc.oneof(fc.nat(), fieldValue),
+        max_participants: fc.oneof(fc.nat(), fc.integer(), fieldValue),
+        min_playout_delay: fieldValue,
+        egress: anyJson,
+        unknown_field: anyJson,
+      },
+      { requiredKeys: [] },
+    ),
+    weight: 3,
+  },
+  { arbitrary: fc.constantFrom({}, { agents: [] }), weight: 1 },
+  { arbitrary: anyJson, weight: 2 },
+);
+
+const standardObject = fc
+  .record(
+    {
+      room_name: fieldValue,
+      participant_name: fieldValue,
+      participant_identity: fieldValue,
+      participant_metadata: fc.oneof(fieldValue, fc.string({ maxLength: 5000 })),
+      participant_attributes: attributesValue,
+      room_config: roomConfigValue,
+      extra: fc.array(fc.tuple(fc.oneof(nastyKey, unicodeText), anyJson), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map(({ extra, ...fields }) => objectText([...Object.entries(fields), ...(extra ?? [])]));
+
+/** Both dialects in one body. */
+const mixedObject = fc
+  .tuple(
+    fc.constantFrom("roomName", "participantName", "identity", "metadata"),
+    fc.constantFrom(...["room_name", "participant_name", "participant_attributes", "room_config"]),
+    fieldValue,
+    fieldValue,
+  )
+  .map(([tutorial, standard, a, b]) =>
+    objectText([
+      [tutorial, a],
+      [standard, b],
+    ]),
+  );
+
+const tokenObject = fc.oneof(
+  { arbitrary: tutorialObject, weight: 5 },
+  { arbitrary: standardObject, weight: 5 },
+  { arbitrary: mixedObject, weight: 1 },
+);
 
 /** A body: JSON text, cut JSON, random bytes, empty, huge. */
 function bodyOf(json: fc.Arbitrary<string>, hugeBytes: number): fc.Arbitrary<Buffer> {
@@ -477,8 +662,88 @@ export const tokenRequestArb: fc.Arbitrary<Generated> = fc
       body: hasBody ? body : Buffer.alloc(0),
       framing: hasBody ? framing : "length",
     };
-    return { request, expectation: expectMethod(method, "POST", () => expectToken(body)) };
+    return {
+      request,
+      expectation: expectMethod(method, "POST", () => expectToken(body, path)),
+    };
   });
+
+/** Bodies an invite's holder sends: its room or none, a name, sometimes an identity or attributes. */
+const invitedObject = fc.oneof(
+  fc
+    .record(
+      {
+        roomName: fc.constantFrom(INVITED_ROOM, INVITED_ROOM, "other-room"),
+        participantName: fieldValue,
+        identity: fieldValue,
+      },
+      { requiredKeys: ["roomName", "participantName"] },
+    )
+    .map((fields) => objectText(Object.entries(fields))),
+  fc
+    .record(
+      {
+        room_name: fc.constantFrom(INVITED_ROOM, INVITED_ROOM, "other-room"),
+        participant_name: fieldValue,
+        participant_identity: fieldValue,
+        participant_attributes: attributesValue,
+      },
+      { requiredKeys: [] },
+    )
+    .map((fields) => objectText(Object.entries(fields))),
+);
+
+/**
+ * Token requests to a protected server (TOKEN_ACCESS=protected, invites): the same bodies, with
+ * each kind of credential; `credentials` holds the Authorization value of each kind.
+ */
+export function protectedTokenRequestArb(
+  credentials: Record<CredentialKind, string | null>,
+): fc.Arbitrary<Generated> {
+  return fc
+    .record({
+      path: fc.constantFrom("/api/token", "/token"),
+      body: fc.oneof(
+        { arbitrary: bodyOf(tokenObject, TOKEN_MAX_BODY), weight: 3 },
+        { arbitrary: invitedObject.map((text) => Buffer.from(text)), weight: 2 },
+      ),
+      credential: fc.oneof(
+        { arbitrary: fc.constant<CredentialKind>("invite"), weight: 6 },
+        {
+          arbitrary: fc.constantFrom<CredentialKind>(
+            "invite-expired",
+            "invite-forged",
+            "livekit-token",
+            "garbage",
+            "empty",
+            "none",
+          ),
+          weight: 4,
+        },
+      ),
+      contentType: fc.option(contentType, { nil: null }),
+      extra: fc.array(extraHeader, { maxLength: 3 }),
+      framing: framingArb,
+    })
+    .map(({ path, body, credential, contentType, extra, framing }) => {
+      const headers: [string, string][] = [];
+      const authorization = credentials[credential];
+      if (authorization !== null) headers.push(["Authorization", authorization]);
+      if (contentType !== null) headers.push(["Content-Type", contentType]);
+      headers.push(...extra.filter(([name]) => name.toLowerCase() !== "authorization"));
+      const request: RawRequest = {
+        method: "POST",
+        path,
+        headers: withinHeaderBudget(headers),
+        body,
+        framing,
+      };
+      return {
+        request,
+        expectation: expectToken(body, path, { mode: "protected", credential }),
+      };
+    });
+}
 
 export const webhookRequestArb: fc.Arbitrary<Generated> = fc
   .record({

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkValues,
-  fieldOfMessage,
-  JoinError,
-  newIdentity,
-  requestToken,
-} from "@/app/components/join";
+import { checkValues, invitedRoom, joinErrorOf, newIdentity } from "@/app/components/join";
 
 describe("newIdentity", () => {
   it("keeps the typed name and adds a random suffix, so two tabs never share an identity", () => {
@@ -21,15 +15,40 @@ describe("newIdentity", () => {
   });
 });
 
-describe("fieldOfMessage", () => {
-  it("finds the field the server's errorMessage names", () => {
-    expect(fieldOfMessage("roomName must not be empty or blank")).toBe("roomName");
-    expect(fieldOfMessage("participantName must be at most 128 characters")).toBe(
-      "participantName",
+describe("joinErrorOf", () => {
+  // What livekit-client's TokenSource.endpoint throws on a non-2xx answer (TokenSource.ts).
+  const thrown = (status: number, body: string) =>
+    new Error(`Error generating token from endpoint /api/token: received ${status} / ${body}`);
+
+  it("places the server's errorMessage under the form field its `field` names", () => {
+    expect(
+      joinErrorOf(
+        thrown(400, '{"errorMessage":"room_name must not be empty or blank","field":"room_name"}'),
+      ),
+    ).toMatchObject({ message: "room_name must not be empty or blank", field: "roomName" });
+    expect(
+      joinErrorOf(thrown(400, '{"errorMessage":"too long","field":"participant_identity"}')),
+    ).toMatchObject({ field: "participantName" });
+    expect(joinErrorOf(thrown(429, '{"errorMessage":"too many token requests"}'))).toMatchObject({
+      message: "too many token requests",
+      field: null,
+    });
+  });
+
+  it("says so when the answer is not JSON or the server is gone", () => {
+    expect(joinErrorOf(thrown(502, "<html>")).message).toContain("HTTP 502");
+    expect(joinErrorOf(new TypeError("Failed to fetch")).message).toContain(
+      "Could not reach this app server",
     );
-    expect(fieldOfMessage("identity must not be empty or blank")).toBe("participantName");
-    expect(fieldOfMessage("roomName and participantName are required")).toBeNull();
-    expect(fieldOfMessage("too many token requests")).toBeNull();
+  });
+});
+
+describe("invitedRoom", () => {
+  it("reads the room an invite names, for display; anything else is no room", () => {
+    const payload = Buffer.from(JSON.stringify({ room: "board-é" })).toString("base64url");
+    expect(invitedRoom(`eyJhbGciOiJIUzI1NiJ9.${payload}.sig`)).toBe("board-é");
+    expect(invitedRoom("not-a-jwt")).toBeNull();
+    expect(invitedRoom(`a.${Buffer.from("{}").toString("base64url")}.c`)).toBeNull();
   });
 });
 
@@ -40,49 +59,5 @@ describe("checkValues", () => {
       participantName: expect.any(String),
     });
     expect(checkValues({ roomName: "   ", participantName: "a" })).toEqual({});
-  });
-});
-
-describe("requestToken", () => {
-  const values = { roomName: "r", participantName: "Sam" };
-  const answering = (status: number, body: unknown) =>
-    (async () => new Response(JSON.stringify(body), { status })) as unknown as typeof fetch;
-
-  it("posts the values and the identity, and returns the session", async () => {
-    let sent: unknown;
-    const fetchImpl = (async (url: string, init: RequestInit) => {
-      sent = { url, body: JSON.parse(String(init.body)) };
-      return new Response(JSON.stringify({ token: "t", serverUrl: "ws://lk" }));
-    }) as unknown as typeof fetch;
-    const session = await requestToken(values, "Sam-1", fetchImpl);
-    expect(sent).toEqual({
-      url: "/api/token",
-      body: { roomName: "r", participantName: "Sam", identity: "Sam-1" },
-    });
-    expect(session).toEqual({ ...values, identity: "Sam-1", token: "t", serverUrl: "ws://lk" });
-  });
-
-  it("throws the server's errorMessage, with its field", async () => {
-    const error = await requestToken(
-      values,
-      "Sam-1",
-      answering(400, { errorMessage: "roomName must not be empty or blank" }),
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(JoinError);
-    expect(error).toMatchObject({
-      message: "roomName must not be empty or blank",
-      field: "roomName",
-    });
-  });
-
-  it("says so when the answer is not JSON or the server is gone", async () => {
-    const html = (async () => new Response("<html>", { status: 502 })) as unknown as typeof fetch;
-    await expect(requestToken(values, "Sam-1", html)).rejects.toThrow("HTTP 502");
-    const gone = (async () => {
-      throw new TypeError("Failed to fetch");
-    }) as unknown as typeof fetch;
-    await expect(requestToken(values, "Sam-1", gone)).rejects.toThrow(
-      "Could not reach this app server",
-    );
   });
 });

@@ -1,0 +1,17 @@
+/** What the page says in protected mode to someone who came without an invite link. */
+export function ProtectedNotice() {
+  return (
+    <section className="join-card" aria-labelledby="protected-title">
+      <h2 id="protected-title">An invite link is needed</h2>
+      <p>
+        This server gives room tokens only to invited people. Open the invite link the host sent
+        you; it looks like <code>https://…/#invite=…</code>.
+      </p>
+      <p className="join-note">
+        Hosting? Make a link on the server with{" "}
+        <code>npm run invite -- --room &lt;room name&gt;</code> (valid 24 hours;{" "}
+        <code>--expires</code> changes that) and share it.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { Config } from "./config";
+import { bearerToken } from "./credentials";
+import { HttpError } from "./http";
+import { verifyProviderToken } from "./identity-provider";
+import { looksLikeInvite, verifyInvite } from "./invite";
+import { MAX_NAME_LENGTH, type ClientSettableField } from "./limits";
+import { FIELD_NAMES, type ParticipantGrant, type ParticipantRequest } from "./token";
+
+/**
+ * Who may get a token, for which room, under which identity: the one place that decides
+ * (TOKEN_ACCESS). A request's headers and its parsed body come in; the token's identity, name,
+ * room and options come out, or a 401/403/503 HttpError. To plug in a scheme of your own (a
+ * session cookie, an API key), change `authenticate` below.
+ *
+ * | TOKEN_ACCESS | credential          | room                      | identity                    |
+ * |--------------|---------------------|---------------------------|-----------------------------|
+ * | open         | none                | the body's, or a new one  | the body's, or a new one    |
+ * | protected    | invite              | the invite's only         | assigned, unique per join   |
+ * | protected    | provider JWT        | the body's, or a new one  | the JWT's `sub`             |
+ */
+
+type Credential =
+  | { kind: "anyone" }
+  | { kind: "invite"; room: string }
+  | { kind: "provider"; subject: string; name?: string };
+
+type AccessConfig = Pick<
+  Config,
+  "apiKey" | "apiSecret" | "tokenAccess" | "tokenClientFields" | "tokenInvites" | "tokenAuth"
+>;
+
+const unauthorized = (message: string) =>
+  new HttpError(401, message, { headers: { "WWW-Authenticate": "Bearer" } });
+
+async function authenticate(headers: Headers, config: AccessConfig): Promise<Credential> {
+  if (config.tokenAccess === "open") return { kind: "anyone" };
+  const credential = bearerToken(headers.get("authorization"));
+  if (!credential) {
+    throw unauthorized(
+      "this server gives tokens only to holders of a credential: send 'Authorization: Bearer <invite or identity-provider token>'",
+    );
+  }
+  if (config.tokenInvites && looksLikeInvite(credential)) {
+    return { kind: "invite", room: (await verifyInvite(credential, config)).room };
+  }
+  if (config.tokenAuth) {
+    return { kind: "provider", ...(await verifyProviderToken(credential, config.tokenAuth)) };
+  }
+  throw new HttpError(401, "the credential is invalid: it is not an invite made by this server", {
+    headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+  });
+}
+
+const CLIENT_FIELDS: [keyof ParticipantRequest, ClientSettableField][] = [
+  ["metadata", "participant_metadata"],
+  ["attributes", "participant_attributes"],
+  ["roomConfig", "room_config"],
+];
+
+function refuseUnsettableFields(request: ParticipantRequest, config: AccessConfig): void {
+  for (const [key, setting] of CLIENT_FIELDS) {
+    if (request[key] === undefined || config.tokenClientFields.has(setting)) continue;
+    const field = FIELD_NAMES[request.dialect][key as keyof typeof FIELD_NAMES.standard];
+    throw new HttpError(
+      403,
+      `${field} may not be set by clients of this server (TOKEN_CLIENT_FIELDS allows: ${
+        [...config.tokenClientFields].join(", ") || "none"
+      })`,
+      { field },
+    );
+  }
+}
+
+function randomHex(bytes = 4): string {
+  return randomBytes(bytes).toString("hex");
+}
+
+/** A new identity from a display name: `<name>-<8 hex>`, like the page's, within the bound. */
+function uniqueIdentity(name: string | undefined, fallback: string): string {
+  const suffix = randomHex();
+  const base = (name?.trim() || fallback).slice(0, MAX_NAME_LENGTH - suffix.length - 1);
+  return `${base}-${suffix}`;
+}
+
+/** Decides what token, if any, `request` gets. */
+export async function decideAccess(
+  headers: Headers,
+  request: ParticipantRequest,
+  config: AccessConfig,
+): Promise<ParticipantGrant> {
+  const credential = await authenticate(headers, config);
+  refuseUnsettableFields(request, config);
+  const fields = FIELD_NAMES[request.dialect];
+  const options = {
+    metadata: request.metadata,
+    attributes: request.attributes,
+    roomConfig: request.roomConfig,
+  };
+
+  switch (credential.kind) {
+    case "anyone": {
+      const room = request.room ?? `room-${randomHex(6)}`;
+      // The tutorials' contract: identity defaults to the participant name.
+      const identity =
+        request.identity ??
+        (request.dialect === "tutorial" ? request.name : undefined) ??
+        uniqueIdentity(request.name, "participant");
+      return { identity, name: request.name ?? identity, room, ...options };
+    }
+    case "invite": {
+      if (request.room !== undefined && request.room !== credential.room) {
+        throw new HttpError(403, "the invite is for another room", { field: fields.room });
+      }
+      if (request.identity !== undefined) {
+        throw new HttpError(
+          403,
+          "an invite's holder cannot choose an identity: the server assigns one to each join",
+          { field: fields.identity },
+        );
+      }
+      const name = request.name ?? "Guest";
+      return { identity: uniqueIdentity(name, "guest"), name, room: credential.room, ...options };
+    }
+    case "provider": {
+      if (request.identity !== undefined && request.identity !== credential.subject) {
+        throw new HttpError(403, "the identity must be the credential's subject (sub)", {
+          field: fields.identity,
+        });
+      }
+      return {
+        identity: credential.subject,
+        name: request.name ?? credential.name ?? credential.subject,
+        room: request.room ?? `room-${randomHex(6)}`,
+        ...options,
+      };
+    }
+  }
+}

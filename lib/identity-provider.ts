@@ -1,0 +1,100 @@
+import "server-only";
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
+import type { TokenAuthConfig } from "./config";
+import { HttpError } from "./http";
+
+/**
+ * Your identity provider's JWTs (OIDC ID tokens or access tokens) as credentials for a LiveKit
+ * token: verified against the provider's published keys (JWKS, fetched and cached by jose), its
+ * issuer and this app's audience. Asymmetric algorithms only: a token signed with HS256 using a
+ * public key as the secret, or with `alg: none`, is refused before any key is looked up.
+ */
+
+const ALLOWED_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
+/** Errors that say the token is bad; any other failure is the provider's (unreachable JWKS). */
+const TOKEN_ERRORS = new Set([
+  "ERR_JWT_EXPIRED",
+  "ERR_JWT_CLAIM_VALIDATION_FAILED",
+  "ERR_JWT_INVALID",
+  "ERR_JWS_INVALID",
+  "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+  "ERR_JOSE_ALG_NOT_ALLOWED",
+  "ERR_JOSE_NOT_SUPPORTED",
+  "ERR_JWKS_NO_MATCHING_KEY",
+  "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+]);
+
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+const keySets = globalThis as typeof globalThis & { __livekitAppJwks?: Map<string, KeySet> };
+
+/** One cached key set per URL and process, shared by every request. */
+function keySet(url: string): KeySet {
+  keySets.__livekitAppJwks ??= new Map();
+  let set = keySets.__livekitAppJwks.get(url);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000 });
+    keySets.__livekitAppJwks.set(url, set);
+  }
+  return set;
+}
+
+export interface ProviderIdentity {
+  /** `sub`: the LiveKit identity. */
+  subject: string;
+  /** `name`, if the token carries one. */
+  name?: string;
+}
+
+/** The identity a provider's JWT vouches for; 401 if the token is bad, 503 if the keys cannot be had. */
+export async function verifyProviderToken(
+  credential: string,
+  provider: TokenAuthConfig,
+): Promise<ProviderIdentity> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(credential, keySet(provider.jwksUrl), {
+      algorithms: ALLOWED_ALGORITHMS,
+      issuer: provider.issuer,
+      audience: provider.audience,
+      requiredClaims: ["sub", "exp"],
+    }));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && TOKEN_ERRORS.has(code)) {
+      throw new HttpError(
+        401,
+        code === "ERR_JWT_EXPIRED"
+          ? "the credential has expired"
+          : "the credential is invalid: not an invite of this server nor a valid token of the configured identity provider",
+        { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } },
+      );
+    }
+    throw new HttpError(
+      503,
+      "the identity provider's keys could not be fetched; try again shortly",
+      {
+        headers: { "Retry-After": "5" },
+        detail: `JWKS ${provider.jwksUrl}: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    );
+  }
+  const subject = payload.sub!;
+  if (subject === "" || subject.length > 128) {
+    throw new HttpError(401, "the credential's sub must be 1 to 128 characters");
+  }
+  const name =
+    typeof payload.name === "string" && payload.name.trim() !== "" ? payload.name : undefined;
+  return { subject, name: name?.slice(0, 128) };
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import { decideAccess } from "./access";
+import { getConfig } from "./config";
+import { answer, corsHeaders, json, preflight, readJsonObject, type CorsPolicy } from "./http";
+import { MAX_TOKEN_BODY_BYTES } from "./limits";
+import { checkTokenRateLimit } from "./rate-limit";
+import {
+  dialectOf,
+  parseStandardRequest,
+  parseTokenRequest,
+  signParticipantToken,
+  tutorialRequest,
+  type Dialect,
+} from "./token";
+
+/**
+ * The token endpoint's request → answer, shared by `/api/token` (both dialects) and `/token`
+ * (the tutorial dialect only, exactly as the tutorial servers answer it).
+ */
+
+export function tokenCors(): CorsPolicy {
+  const { corsOrigin } = getConfig();
+  return { origin: corsOrigin, methods: "POST, OPTIONS", headers: "Content-Type, Authorization" };
+}
+
+export function answerTokenRequest(
+  request: Request,
+  accepts: "both" | "tutorial",
+): Promise<Response> {
+  return answer(corsHeaders(tokenCors()), async () => {
+    const config = getConfig();
+    await checkTokenRateLimit(request, config);
+    const body = await readJsonObject(request, MAX_TOKEN_BODY_BYTES);
+    const dialect: Dialect = accepts === "tutorial" ? "tutorial" : dialectOf(body);
+    const participant =
+      dialect === "tutorial"
+        ? tutorialRequest(parseTokenRequest(body))
+        : parseStandardRequest(body);
+    const grant = await decideAccess(request.headers, participant, config);
+    const token = await signParticipantToken(grant, config);
+    if (dialect === "tutorial") return json({ token, serverUrl: config.livekitUrl });
+    return json(
+      {
+        server_url: config.livekitUrl,
+        participant_token: token,
+        room_name: grant.room,
+        participant_name: grant.name,
+      },
+      { status: 201 },
+    );
+  });
+}
+
+export const tokenPreflight = (): Response => preflight(tokenCors());
