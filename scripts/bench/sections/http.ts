@@ -1,6 +1,7 @@
 /**
- * Requests per second, latency and server CPU of the token and webhook routes (memory and
- * Redis stores), next to two floors and the Express baseline, measured in alternating rounds so
+ * Requests per second, latency and server CPU of the token route (in both dialects: the
+ * tutorial servers' and LiveKit's standard endpoint, answered 201) and the webhook route (memory
+ * and Redis stores), next to two floors and the Express baseline, measured in alternating rounds so
  * a slow moment of the machine falls on all of them alike. The floors: our emptiest route (GET
  * /api/health), and for each kind of POST an empty route of a Next app with no code of ours that
  * reads the same JSON body and answers (baselines/framework-floor.ts, `/api/echo`), so a POST
@@ -8,7 +9,7 @@
  */
 import { startServer } from "../../../tests/support/server";
 import { buildFrameworkFloor, startFrameworkFloor } from "../baselines/framework-floor";
-import { getTarget, tokenTarget, webhookTarget } from "../load-targets";
+import { getTarget, standardTokenTarget, tokenTarget, webhookTarget } from "../load-targets";
 import { CONNECTION_RAMP_MS, measureAlternating, type LoadResult } from "../measure/http-load";
 import { ratio } from "../measure/stats";
 import { startBaseline } from "../processes";
@@ -29,6 +30,7 @@ const ROWS: Row[] = [
   { key: "floor", express: "expressToken" },
   { key: "postFloorToken" },
   { key: "token", postFloor: "postFloorToken", express: "expressToken" },
+  { key: "tokenStandard", postFloor: "postFloorToken", express: "expressToken" },
   { key: "expressToken" },
   { key: "postFloorWebhook" },
   { key: "webhook", postFloor: "postFloorWebhook", express: "expressWebhook" },
@@ -98,7 +100,8 @@ export const httpSection: Section = {
       const targets = [
         getTarget(memory, "floor", "GET floor: GET /api/health"),
         tokenTarget(floorApp, "postFloorToken", "POST floor, token body", "/api/echo"),
-        tokenTarget(memory, "token", "POST /api/token"),
+        tokenTarget(memory, "token", "POST /api/token (tutorial)"),
+        standardTokenTarget(memory, "tokenStandard", "POST /api/token (standard)"),
         tokenTarget(baseline, "expressToken", "Express: POST /token", "/token"),
         webhookTarget(floorApp, "postFloorWebhook", "POST floor, webhook body", "/api/echo"),
         webhookTarget(memory, "webhook", "POST /api/webhook (memory)"),
