@@ -1,6 +1,6 @@
 import { createClient } from "redis";
 
-export type RedisConnection = ReturnType<typeof createClient>;
+export type RedisConnection = ReturnType<typeof createConnection>;
 
 const COMMAND_TIMEOUT_MS = 5000;
 
@@ -10,21 +10,29 @@ const COMMAND_TIMEOUT_MS = 5000;
  * reconnect with backoff forever, and log each distinct error once instead of crashing.
  */
 export function connectRedis(url: string): RedisConnection {
-  const client = createClient({
+  const client = createConnection(url);
+  watch(client);
+  return client;
+}
+
+function createConnection(url: string) {
+  return createClient({
     url,
+    // RESP2, chosen (node-redis 6 defaults to RESP3): every Redis and managed Redis speaks it,
+    // and the replies our commands parse (XREAD, XRANGE) keep their array shape.
+    RESP: 2,
+    // No library-wide command timeout (node-redis 6 defaults to 5 s): redisCommand bounds each
+    // command and drops a wedged connection, and the blocking reader has its own deadline,
+    // longer than its XREAD BLOCK.
+    commandOptions: { timeout: 0 },
     disableOfflineQueue: true,
-    // node-redis 5 pipelines CLIENT SETINFO in each (re)connect's handshake and swallows its
-    // errors, so a socket that dies mid-handshake is still declared ready: every command sent
-    // there then hangs forever (a blocking reader on it missed all later events). With no
-    // handshake commands, "ready" follows the TCP connect and a later drop is seen as one.
-    disableClientInfo: true,
+    // Handshake left as node-redis 6 does it (CLIENT SETINFO): a connection dropped there is
+    // no longer taken for ready (node-redis 5's was; tests/integration/redis-connection.test.ts).
     socket: {
       connectTimeout: COMMAND_TIMEOUT_MS,
       reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
     },
   });
-  watch(client);
-  return client;
 }
 
 /** A second connection with the same settings (for blocking reads, which hold a connection). */
