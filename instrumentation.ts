@@ -3,5 +3,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkConfigAtStartup } = await import("./lib/startup");
     checkConfigAtStartup();
+    const { stampPeerAddresses } = await import("./lib/peer-address");
+    stampPeerAddresses();
   }
 }

@@ -63,6 +63,14 @@ export interface Config {
    * webhook log alone, in milliseconds.
    */
   roomApiTimeoutMs: number;
+  /** Open event streams one client address may hold on this instance; 0 = no cap. */
+  sseMaxStreamsPerClient: number;
+  /** Open event streams one credential may hold on this instance; 0 = no cap. */
+  sseMaxStreamsPerCredential: number;
+  /** Running on Vercel (`VERCEL` set): the client address is its forwarded-for header. */
+  onVercel: boolean;
+  /** Proxies of yours in front of the server: the client address is that many XFF entries from the right. */
+  trustedProxyHops: number;
 }
 
 /** The identity provider of protected mode: its keys (JWKS), and the issuer and audience required. */
@@ -162,7 +170,9 @@ export function loadConfig(env: Env): Config {
     apiSecret,
     port: integer(env, portName, 6080, 1, 65535),
     corsOrigin: text(env, "CORS_ORIGIN", "*"),
-    tokenTtlSeconds: integer(env, "TOKEN_TTL_SECONDS", 6 * 60 * 60, 60, 7 * 24 * 60 * 60),
+    // Short: a leaked join token is worth little for long. LiveKit refreshes a connected
+    // participant's token itself, and the page fetches a fresh one for each event stream.
+    tokenTtlSeconds: integer(env, "TOKEN_TTL_SECONDS", 10 * 60, 60, 7 * 24 * 60 * 60),
     tokenRateLimitPerMinute: integer(
       env,
       "TOKEN_RATE_LIMIT_PER_MINUTE",
@@ -180,6 +190,10 @@ export function loadConfig(env: Env): Config {
     sseMaxSeconds: integer(env, "SSE_MAX_SECONDS", 280, 1, 3600),
     sseHeartbeatSeconds: integer(env, "SSE_HEARTBEAT_SECONDS", 15, 1, 3600),
     roomApiTimeoutMs: integer(env, "ROOM_API_TIMEOUT_MS", 2000, 100, 60_000),
+    sseMaxStreamsPerClient: integer(env, "SSE_MAX_STREAMS_PER_CLIENT", 20, 0, 1_000_000),
+    sseMaxStreamsPerCredential: integer(env, "SSE_MAX_STREAMS_PER_CREDENTIAL", 20, 0, 1_000_000),
+    onVercel: Boolean(env.VERCEL?.trim()),
+    trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 0, 0, 10),
   };
 }
 

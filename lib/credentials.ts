@@ -32,22 +32,34 @@ export async function verifyLivekitCredential(
   }
 }
 
+/** What a credential may read of the event log, and until when. */
+export interface EventAccess {
+  /** `participant`: the room's events without secrets; `operator`: whole (lib/events/redact). */
+  audience: "participant" | "operator";
+  /** Unix seconds at which the credential expires: an event stream ends then. */
+  expiresAt: number;
+}
+
 /**
- * Checks a credential for reading events: a token whose grant is for `room`, or with `roomList`
- * for any room and for all rooms (`room` null). 401 for a missing/invalid/expired token, 403 for
- * a valid one without access.
+ * Checks a credential for reading events: a token whose grant is for `room` (a participant), or
+ * an operator's: `roomList` for any room and for all rooms (`room` null), or `roomAdmin` for that
+ * room. 401 for a missing/invalid/expired token, 403 for a valid one without access.
  */
 export async function authorizeEventAccess(
   token: string | null,
   room: string | null,
   config: Pick<Config, "apiKey" | "apiSecret">,
-): Promise<void> {
-  const grant = (await verifyLivekitCredential(token, config)).video;
-  if (grant?.roomList) return;
+): Promise<EventAccess> {
+  const claims = await verifyLivekitCredential(token, config);
+  const grant = claims.video;
+  // TokenVerifier requires exp; the fallback only satisfies the type.
+  const expiresAt = typeof claims.exp === "number" ? claims.exp : Math.floor(Date.now() / 1000);
+  if (grant?.roomList) return { audience: "operator", expiresAt };
   if (room === null) {
     throw new HttpError(403, "reading every room's events needs a token with the roomList grant");
   }
   if (grant?.room !== room) {
     throw new HttpError(403, "the credential is not for this room");
   }
+  return { audience: grant.roomAdmin ? "operator" : "participant", expiresAt };
 }

@@ -2,8 +2,6 @@
  * The HTTP edge shared by every route: JSON answers, JSON errors, CORS and bounded body reading.
  * Built on the standard Request/Response so it is tested without a Next.js server.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-
 /** A plain field, not the prototype: the App Router's bundle and pages/api's each hold a copy of
  * this module, and the event store (one per process, on globalThis) throws its creator's copy. */
 const HTTP_ERROR_BRAND = "livekit-app-server.HttpError";
@@ -45,6 +43,9 @@ export function isHttpError(value: unknown): value is HttpError {
     (value as { brand?: unknown }).brand === HTTP_ERROR_BRAND
   );
 }
+
+/** A request header by lowercase name, however the platform's request holds its headers. */
+export type HeaderGetter = (name: string) => string | null;
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
@@ -128,15 +129,12 @@ export function errorResponse(error: unknown): Response {
   return jsonError(500, "internal server error");
 }
 
-/**
- * Reads the body as text, refusing more than `maxBytes` without buffering it all first.
- * Invalid UTF-8 is replaced, never thrown: for a webhook the signature check then fails cleanly.
- */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+/** Reads the body's bytes as received, refusing more than `maxBytes` without buffering it all first. */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () => new HttpError(413, `request body is larger than ${maxBytes} bytes`);
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array(0);
 
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -156,7 +154,12 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (isHttpError(error)) throw error;
     throw new HttpError(400, "request body could not be read");
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
+}
+
+/** Reads the body as text (invalid UTF-8 replaced, never thrown), bounded as readBodyBytes. */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(request, maxBytes));
 }
 
 /** Reads a body that must be one JSON object (not an array, not null). */
@@ -176,31 +179,4 @@ export async function readJsonObject(
     throw new HttpError(400, "request body must be a JSON object");
   }
   return value as Record<string, unknown>;
-}
-
-/** A body-less standard Request with a Node request's path, query and the headers `names`. */
-export function webRequestOf(message: IncomingMessage, names: string[]): Request {
-  const headers = new Headers();
-  for (const name of names) {
-    const value = message.headers[name];
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-      headers.append(name, item);
-    }
-  }
-  return new Request(new URL(message.url ?? "/", "http://localhost"), { headers });
-}
-
-/** Sends a standard Response, plus `extraHeaders`, through a Node response. */
-export async function sendResponse(
-  target: ServerResponse,
-  response: Response,
-  extraHeaders: Record<string, string> = {},
-): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  target.writeHead(response.status, {
-    ...Object.fromEntries(response.headers),
-    ...extraHeaders,
-    "Content-Length": String(body.byteLength),
-  });
-  target.end(body);
 }

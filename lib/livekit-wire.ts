@@ -131,18 +131,45 @@ export function buildWebhookEvent(
     startedAt: nanos(now - 1),
     ...(type === "egress_ended" ? { endedAt: nanos(now) } : {}),
     updatedAt: nanos(now),
+    // Outputs with the secrets a real egress request carries: storage keys, a stream key in
+    // the RTMP URL (lib/events/redact removes them for participants).
     roomComposite: {
       roomName,
       layout: "grid",
-      fileOutputs: [{ filepath: "{room_name}-{time}.mp4" }],
+      fileOutputs: [
+        {
+          filepath: "recordings/{room_name}-{time}.mp4",
+          s3: {
+            accessKey: "AKIAEXAMPLE",
+            secret: "wJalrEXAMPLEKEY",
+            region: "eu-west-1",
+            bucket: "livekit-recordings",
+          },
+        },
+      ],
+      streamOutputs: [
+        { protocol: "RTMP", urls: ["rtmp://a.rtmp.example.com/live2/live_123456_streamkey"] },
+      ],
     },
-    fileResults: type === "egress_ended" ? [{ filename: `${roomName}.mp4`, size: "1048576" }] : [],
+    fileResults:
+      type === "egress_ended"
+        ? [
+            {
+              filename: `${roomName}.mp4`,
+              size: "1048576",
+              location: `https://livekit-recordings.s3.eu-west-1.amazonaws.com/recordings/${roomName}.mp4?X-Amz-Credential=AKIAEXAMPLE`,
+            },
+          ]
+        : [],
+    streamResults: [
+      { url: "rtmp://a.rtmp.example.com/live2/live_123456_streamkey", status: "ACTIVE" },
+    ],
   };
   const ingressInfo = {
     ingressId: stableLivekitId("IN_", roomName),
     name: "obs",
-    streamKey: livekitId(""),
-    url: "rtmp://localhost:1935/x",
+    streamKey: "live_123456_streamkey",
+    url: "rtmp://user:hunter2@localhost:1935/x",
     roomName,
     participantIdentity: `${identity}-ingress`,
     participantName: `${identity} (ingress)`,
@@ -201,7 +228,7 @@ export interface SignOptions {
  * Written out by hand, not with the SDK, to reproduce the Go server's exact token.
  */
 export function signWebhook(
-  body: string,
+  body: string | Uint8Array,
   apiKey: string,
   apiSecret: string,
   options: SignOptions = {},
@@ -214,7 +241,7 @@ export function signWebhook(
       exp: now + (options.ttl ?? 300),
       nbf: now,
       iat: now,
-      sha256: createHash("sha256").update(body, "utf8").digest("base64"),
+      sha256: createHash("sha256").update(body).digest("base64"),
     }),
   );
   const signature = createHmac("sha256", apiSecret)

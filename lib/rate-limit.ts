@@ -1,13 +1,21 @@
 import "server-only";
 import type { Config } from "./config";
+import { clientKey } from "./client-address";
 import { HttpError } from "./http";
 import { redisCommand, sharedRedis } from "./redis";
 
 const WINDOW_MS = 60_000;
-/** Bounds the memory one process spends on windows; older windows are swept past this. */
-const MAX_MEMORY_WINDOWS = 10_000;
-/** A forged header can be 16 KB long; a key needs no more than an IPv6 address and a port. */
-const MAX_ADDRESS_LENGTH = 64;
+/**
+ * Bounds the memory one process spends on windows: past it, ended windows are swept, then the
+ * oldest still running are dropped (a flood of new keys may shorten others' windows; it never
+ * grows the process). About 150 bytes a window.
+ */
+export const MAX_MEMORY_WINDOWS = 5_000;
+/**
+ * The rate limiter's own deadline for Redis: a slow Redis (not down) must not hold up a token
+ * request; past it the request is counted in this process's window, as when Redis is down.
+ */
+export const RATE_LIMIT_REDIS_DEADLINE_MS = 200;
 const REDIS_KEY_PREFIX = "livekit:{ratelimit}:token:";
 
 /**
@@ -34,18 +42,17 @@ const shared = globalThis as typeof globalThis & {
   __livekitRateLimitRedisDown?: boolean;
 };
 
-/**
- * The client's address. The rightmost `x-forwarded-for` entry is the one added by the nearest
- * proxy (Vercel overwrites the header with the client's address; nginx or Caddy append the
- * peer they saw), so a client cannot escape its window by sending its own header: every
- * entry left of it is the client's to invent. `next start` only sets the header when it is
- * absent, so a server exposed without a proxy in front trusts what the client sends: deploy
- * it behind one (see README, Security).
- */
-export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",").pop()?.trim();
-  const address = forwarded || request.headers.get("x-real-ip")?.trim() || "unknown";
-  return address.slice(0, MAX_ADDRESS_LENGTH);
+/** The client's key for `request`: see lib/client-address (never a header the client picks). */
+export function clientAddress(
+  request: Request,
+  config: Pick<Config, "onVercel" | "trustedProxyHops">,
+): string {
+  return clientKey((name) => request.headers.get(name), config);
+}
+
+/** How many windows this process holds (health, for operators). */
+export function memoryWindowCount(): number {
+  return shared.__livekitTokenWindows?.size ?? 0;
 }
 
 export interface WindowCount {
@@ -59,9 +66,15 @@ export function countInMemory(key: string, now = Date.now()): WindowCount {
   const windows = (shared.__livekitTokenWindows ??= new Map());
   let window = windows.get(key);
   if (!window || now - window.start >= WINDOW_MS) {
+    windows.delete(key);
     if (windows.size >= MAX_MEMORY_WINDOWS) {
+      // Insertion order is start order: ended windows are at the front.
       for (const [address, old] of windows) {
-        if (now - old.start >= WINDOW_MS) windows.delete(address);
+        if (now - old.start < WINDOW_MS) break;
+        windows.delete(address);
+      }
+      while (windows.size >= MAX_MEMORY_WINDOWS) {
+        windows.delete(windows.keys().next().value as string);
       }
     }
     window = { start: now, count: 0 };
@@ -73,13 +86,22 @@ export function countInMemory(key: string, now = Date.now()): WindowCount {
 
 /** Counts one request in the window every instance sharing `redisUrl` sees. Throws if Redis is down. */
 export async function countInRedis(redisUrl: string, key: string): Promise<WindowCount> {
-  const reply = await redisCommand(sharedRedis(redisUrl), [
+  const command = redisCommand(sharedRedis(redisUrl), [
     "EVAL",
     WINDOW_SCRIPT,
     "1",
     REDIS_KEY_PREFIX + key,
     String(WINDOW_MS),
   ]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${RATE_LIMIT_REDIS_DEADLINE_MS} ms`)),
+      RATE_LIMIT_REDIS_DEADLINE_MS,
+    );
+  });
+  command.catch(() => {});
+  const reply = await Promise.race([command, deadline]).finally(() => clearTimeout(timer));
   const [count, remainingMs] = reply as [number, number];
   return { count: Number(count), remainingMs: Number(remainingMs) };
 }
@@ -106,7 +128,7 @@ async function countRequest(
     if (!shared.__livekitRateLimitRedisDown) {
       shared.__livekitRateLimitRedisDown = true;
       console.warn(
-        `token rate limit: Redis unavailable (${(error as Error).message}); counting per instance until it is back`,
+        `token rate limit: Redis unavailable or slow (${(error as Error).message}); counting per instance until it answers`,
       );
     }
     return countInMemory(key, now);
@@ -119,16 +141,63 @@ async function countRequest(
  */
 export async function checkTokenRateLimit(
   request: Request,
-  config: Pick<Config, "tokenRateLimitPerMinute" | "redisUrl">,
+  config: Pick<Config, "tokenRateLimitPerMinute" | "redisUrl" | "onVercel" | "trustedProxyHops">,
   now = Date.now(),
 ): Promise<void> {
   const limit = config.tokenRateLimitPerMinute;
   if (limit <= 0) return;
-  const { count, remainingMs } = await countRequest(config, clientAddress(request), now);
+  const { count, remainingMs } = await countRequest(config, clientAddress(request, config), now);
   if (count > limit) {
     const retryAfter = Math.max(1, Math.ceil(remainingMs / 1000));
     throw new HttpError(429, `too many token requests; retry in ${retryAfter} s`, {
       headers: { "Retry-After": String(retryAfter) },
     });
   }
+}
+
+/** Seconds a client refused a stream is asked to wait: long enough for one of its streams to end. */
+const STREAM_RETRY_AFTER_SECONDS = 5;
+
+const openStreams = globalThis as typeof globalThis & {
+  __livekitStreamsByClient?: Map<string, number>;
+  __livekitStreamsByCredential?: Map<string, number>;
+};
+
+/**
+ * Holds a place for one open event stream of `client` with `credential` on this instance, or
+ * throws 429 (Retry-After) when either already holds its cap (0 = no cap). Returns the function
+ * that gives the place back; call it once, when the stream ends. Counted per instance: with N
+ * instances a client can hold up to N times the cap.
+ */
+export function acquireStreamSlot(
+  client: string,
+  credential: string,
+  config: Pick<Config, "sseMaxStreamsPerClient" | "sseMaxStreamsPerCredential">,
+): () => void {
+  const byClient = (openStreams.__livekitStreamsByClient ??= new Map());
+  const byCredential = (openStreams.__livekitStreamsByCredential ??= new Map());
+  const refuse = (who: string, cap: number) =>
+    new HttpError(429, `too many open event streams for this ${who} (at most ${cap})`, {
+      headers: { "Retry-After": String(STREAM_RETRY_AFTER_SECONDS) },
+    });
+  const clientCap = config.sseMaxStreamsPerClient;
+  const credentialCap = config.sseMaxStreamsPerCredential;
+  if (clientCap > 0 && (byClient.get(client) ?? 0) >= clientCap) throw refuse("client", clientCap);
+  if (credentialCap > 0 && (byCredential.get(credential) ?? 0) >= credentialCap) {
+    throw refuse("credential", credentialCap);
+  }
+  const change = (map: Map<string, number>, key: string, delta: number) => {
+    const next = (map.get(key) ?? 0) + delta;
+    if (next > 0) map.set(key, next);
+    else map.delete(key);
+  };
+  change(byClient, client, 1);
+  change(byCredential, credential, 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    change(byClient, client, -1);
+    change(byCredential, credential, -1);
+  };
 }

@@ -1,72 +1,119 @@
 import "server-only";
-import { WebhookReceiver } from "livekit-server-sdk";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { TokenVerifier } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { getEventStore } from "./events";
+import type { AppendResult, WebhookEventJson } from "./events/types";
 import { HttpError, isHttpError } from "./http";
 import { logWebhookAccepted, logWebhookRefused } from "./log";
-import type { AppendResult, WebhookEventJson } from "./events/types";
 
 /** LiveKit's events are a few KB; egress events with many files stay far below this. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+/**
+ * livekit-server signs each delivery for 5 minutes. A JWT valid for longer than this is refused,
+ * so the in-memory store's replay window (REPLAY_WINDOW_SECONDS) outlasts any JWT it accepts.
+ */
+export const MAX_WEBHOOK_JWT_SECONDS = 10 * 60;
 
-const receivers = new Map<string, WebhookReceiver>();
+/** A JWT: three base64url parts. livekit-server sends it bare; a hand-made request may say Bearer. */
+const AUTHORIZATION_SHAPE = /^(?:Bearer\s+)?([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/i;
 
-function receiverFor(config: Pick<Config, "apiKey" | "apiSecret">): WebhookReceiver {
-  const key = `${config.apiKey}\u0000${config.apiSecret}`;
-  let receiver = receivers.get(key);
-  if (!receiver) {
-    receiver = new WebhookReceiver(config.apiKey, config.apiSecret);
-    receivers.set(key, receiver);
+/**
+ * The webhook's JWT from its `Authorization` header, or a 401, checked before the body is read:
+ * a request that cannot be a delivery costs no body read.
+ */
+export function webhookJwt(authorization: string | null): string {
+  if (!authorization?.trim()) {
+    throw new HttpError(401, "the Authorization header with the webhook's JWT is missing");
   }
-  return receiver;
+  const match = AUTHORIZATION_SHAPE.exec(authorization.trim());
+  if (!match) throw new HttpError(401, "the webhook's Authorization header is not a valid JWT");
+  return match[1]!;
+}
+
+const verifiers = new Map<string, TokenVerifier>();
+
+function verifierFor(config: Pick<Config, "apiKey" | "apiSecret">): TokenVerifier {
+  const key = `${config.apiKey}\u0000${config.apiSecret}`;
+  let verifier = verifiers.get(key);
+  if (!verifier) {
+    verifier = new TokenVerifier(config.apiKey, config.apiSecret);
+    verifiers.set(key, verifier);
+  }
+  return verifier;
 }
 
 /**
  * Verifies a webhook exactly as livekit-server signed it and returns the event as plain JSON.
  *
- * `rawBody` must be the body text as received: the signature covers its bytes (livekit-server
- * may or may not put a space after each comma), so it is never re-serialised before the check.
- * The SDK checks the JWT's signature, issuer (= API key), expiry and the body's sha256; any
- * failure is a 401. A signed body that is not a LiveKit event is a 400. The SDK's protobuf
- * object is only the proof of shape: we keep the parsed JSON, which keeps int64 values as the
- * strings LiveKit sent and every field and event type a newer server adds.
+ * The signature covers the bytes received (livekit-server may or may not put a space after each
+ * comma; a body may start with a byte-order mark), so they are hashed as they are, before any
+ * decoding. livekit-server-sdk's TokenVerifier checks the JWT (signature, issuer = API key,
+ * expiry, with the SDK's clock tolerance); its `sha256` claim is compared in constant time with
+ * the body's. Any failure is a 401. A signed body that is not a LiveKit event is a 400. The
+ * parsed JSON is kept as sent: int64 values stay strings, unknown fields and types pass through.
  */
 export async function verifyWebhook(
-  rawBody: string,
+  rawBody: Uint8Array,
   authorization: string | null,
   config: Pick<Config, "apiKey" | "apiSecret">,
 ): Promise<WebhookEventJson> {
-  // livekit-server sends the bare JWT; tolerate a "Bearer " prefix from hand-made requests.
-  const jwt = authorization?.replace(/^Bearer\s+/i, "").trim() ?? "";
-  if (!jwt) throw new HttpError(401, "the Authorization header with the webhook's JWT is missing");
+  const jwt = webhookJwt(authorization);
+  let claims: Awaited<ReturnType<TokenVerifier["verify"]>>;
   try {
-    await receiverFor(config).receive(rawBody, jwt);
+    claims = await verifierFor(config).verify(jwt);
   } catch (error) {
-    throw classifyReceiveError(error);
+    throw classifyJwtError(error);
   }
-  const event = JSON.parse(rawBody) as Record<string, unknown>;
-  if (typeof event.event !== "string" || event.event === "") {
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof claims.exp === "number" && claims.exp - now > MAX_WEBHOOK_JWT_SECONDS) {
+    throw new HttpError(401, "the webhook's JWT is valid for too long to be a delivery", {
+      detail: `exp is ${claims.exp - now} s ahead`,
+    });
+  }
+  const expected = typeof claims.sha256 === "string" ? Buffer.from(claims.sha256, "base64") : null;
+  const actual = createHash("sha256").update(rawBody).digest();
+  if (!expected || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+    throw new HttpError(401, "the body does not match the signature's sha256");
+  }
+  return parseEvent(rawBody);
+}
+
+/** The signed body as a LiveKit event (a leading byte-order mark is not part of the JSON). */
+function parseEvent(rawBody: Uint8Array): WebhookEventJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
+  } catch {
+    throw new HttpError(400, "the webhook body is not valid JSON");
+  }
+  const notEvent = (why: string) =>
+    new HttpError(400, `the webhook body is not a LiveKit event: ${why}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw notEvent("not a JSON object");
+  }
+  const event = value as Record<string, unknown>;
+  if (event.event === undefined || event.event === "") {
     throw new HttpError(400, "the webhook has no event type");
   }
-  if (typeof event.id !== "string" || event.id === "") {
+  if (typeof event.event !== "string") throw notEvent("event must be a string");
+  if (event.id === undefined || event.id === "")
     throw new HttpError(400, "the webhook has no event id");
+  if (typeof event.id !== "string") throw notEvent("id must be a string");
+  for (const part of ["room", "participant", "track", "egressInfo", "ingressInfo"]) {
+    const inner = event[part];
+    if (
+      inner !== undefined &&
+      (typeof inner !== "object" || inner === null || Array.isArray(inner))
+    ) {
+      throw notEvent(`${part} must be an object`);
+    }
   }
   return event as WebhookEventJson;
 }
 
-/**
- * `receive` verifies before it parses, so a JSON or protobuf decoding error means the
- * signature held and the body is the problem (400); everything else is a refused credential.
- */
-function classifyReceiveError(error: unknown): HttpError {
-  if (error instanceof SyntaxError) return new HttpError(400, "the webhook body is not valid JSON");
+function classifyJwtError(error: unknown): HttpError {
   const message = error instanceof Error ? error.message : String(error);
-  if (message.startsWith("cannot decode")) {
-    return new HttpError(400, `the webhook body is not a LiveKit event: ${message}`);
-  }
-  if (message.includes("sha256")) {
-    return new HttpError(401, "the body does not match the signature's sha256");
-  }
   const code = (error as { code?: unknown } | null)?.code;
   switch (code) {
     case "ERR_JWT_EXPIRED":
@@ -81,8 +128,9 @@ function classifyReceiveError(error: unknown): HttpError {
 }
 
 /**
- * The webhook intake: verify the exact bytes received, store the event once, log the decision.
- * (Minimal version of contract C1 for the console's test events; the stream helper owns it.)
+ * One webhook delivery, start to end: verify on the exact bytes, append to the event store
+ * (once per LiveKit event id), log the decision. Throws HttpError (401/400, or 503 from the
+ * store) after logging the refusal. The webhook route and the console's test events call it.
  */
 export async function receiveWebhook(
   rawBody: Uint8Array,
@@ -90,7 +138,7 @@ export async function receiveWebhook(
   config: Pick<Config, "apiKey" | "apiSecret">,
 ): Promise<{ event: WebhookEventJson; result: AppendResult }> {
   try {
-    const event = await verifyWebhook(new TextDecoder().decode(rawBody), authorization, config);
+    const event = await verifyWebhook(rawBody, authorization, config);
     const result = await getEventStore().append(event);
     logWebhookAccepted(event, result);
     return { event, result };

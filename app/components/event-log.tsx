@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Fragment, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { EmptyLog } from "./empty-log";
 import { EventRow } from "./event-row";
 import { FAMILIES, KNOWN_TYPES, matchesFilter, type Family, type LogFilter } from "./event-summary";
@@ -25,10 +25,29 @@ const FAMILY_LABEL: Record<Family, string> = {
 /** Pixels from the bottom within which the log counts as "at the newest row". */
 const BOTTOM_SLACK = 32;
 
-/** The room's webhook events: history, then live; filter, expand, copy; follows the newest. */
-export function EventLog({ room, token }: { room: string; token: string }) {
-  const getCredential = useCallback(async () => token, [token]);
-  const { entries, status, problem } = useEventStream(room, getCredential);
+/** Where the log says that events before it are gone (the server's `gap` on resume). */
+function GapRow() {
+  return (
+    <li className="log-gap" role="note">
+      Earlier events are no longer kept: some events before this point were missed.
+    </li>
+  );
+}
+
+/**
+ * A room's webhook events (every room's for `room` null, with an operator's credential): history,
+ * then live; filter, expand, copy; follows the newest. `getCredential` gives the credential for
+ * each (re)open of the stream (sent in a header).
+ */
+export function EventLog({
+  room,
+  getCredential,
+}: {
+  room: string | null;
+  getCredential: () => Promise<string>;
+}) {
+  const { entries, status, problem, gaps } = useEventStream(room, getCredential);
+  const gapBefore = useMemo(() => new Set(gaps), [gaps]);
   const [filter, setFilter] = useState<LogFilter>("all");
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [following, setFollowing] = useState(true);
@@ -128,20 +147,32 @@ export function EventLog({ room, token }: { room: string; token: string }) {
       </header>
 
       <div className="log-scroll" ref={scroller} onScroll={onScroll}>
-        {entries.length === 0 ? (
-          <EmptyLog room={room} />
-        ) : visible.length === 0 ? (
+        {entries.length === 0 && gaps.length === 0 ? (
+          room === null ? (
+            <p className="log-empty-filter">No events yet.</p>
+          ) : (
+            <EmptyLog room={room} />
+          )
+        ) : visible.length === 0 && gaps.length === 0 ? (
           <p className="log-empty-filter">No events match this filter.</p>
         ) : (
-          <ol className="log-rows" aria-label={`Webhook events of room ${room}`}>
+          <ol
+            className="log-rows"
+            aria-label={
+              room === null ? "Webhook events of every room" : `Webhook events of room ${room}`
+            }
+          >
             {visible.map((entry) => (
-              <EventRow
-                key={entry.id}
-                entry={entry}
-                open={expanded.has(entry.id)}
-                onToggle={() => toggle(entry.id)}
-              />
+              <Fragment key={entry.id}>
+                {gapBefore.has(entry.id) && <GapRow />}
+                <EventRow
+                  entry={entry}
+                  open={expanded.has(entry.id)}
+                  onToggle={() => toggle(entry.id)}
+                />
+              </Fragment>
             ))}
+            {gapBefore.has(null) && <GapRow />}
           </ol>
         )}
       </div>

@@ -33,7 +33,7 @@ export default function RoomView({ session, onLeave }: { session: Session; onLea
         />
       </main>
       <aside className="room-log" aria-label="Webhook event log">
-        <EventLog room={session.roomName} token={session.token} />
+        <EventLog room={session.roomName} getCredential={session.refreshToken} />
       </aside>
     </div>
   );

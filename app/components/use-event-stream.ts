@@ -1,5 +1,6 @@
 "use client";
 
+import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { useEffect, useRef, useState } from "react";
 import { mergeEntries, type LogEntry } from "./event-summary";
 
@@ -10,24 +11,29 @@ export interface EventStreamState {
   status: StreamStatus;
   /** Why the stream is offline, in the server's words when it gave any. */
   problem: string | null;
+  /**
+   * Where the server said earlier events were no longer kept (an SSE `gap` on resume): the id of
+   * the first entry after each gap, or null for a gap with no entry after it yet.
+   */
+  gaps: (string | null)[];
 }
 
 /** How many rows the page keeps; the server's history sends at most 100 at first. */
 export const MAX_ENTRIES = 1000;
 const MAX_RETRY_MS = 30_000;
-/** Until the server's `retry:` says otherwise, as EventSource's default. */
+/** What the server asks for with `retry:` (lib/events/stream), until it says otherwise. */
 const DEFAULT_RECONNECT_MS = 1000;
 
 /**
- * Webhook events from `/api/events` (`room` null: every room's, with an operator's credential):
- * history first, then live (contract C3). `getCredential` gives the credential before each
- * open, and it travels only in `Authorization`, never in the URL: the stream is read with fetch,
- * because EventSource cannot send headers. (Console's minimal version of the C3 hook; the
- * stream helper's version replaces it at merge.)
+ * A room's webhook events from `/api/events` (every room's for `room` null, with an operator's
+ * credential): history first, then live.
  *
- * A stream the server ends (its duration limit) reopens after `retry:` ms, resuming after the
- * last id with Last-Event-ID; a failure (503 while the store is down, network) reopens with
- * backoff; 401/403 are final, and their message is shown.
+ * The credential travels in the `Authorization` header, never in the URL (proxies and platforms
+ * log URLs): the stream is read with fetch and parsed with eventsource-parser, since the
+ * browser's EventSource cannot send headers. `getCredential` is asked before every (re)open, so a
+ * stream that ends at its credential's expiry (`event: end`) resumes with a fresh one, from the
+ * last id seen (`Last-Event-ID`): nothing lost, nothing twice. A refused stream (401/403) stops
+ * with the server's message; anything else is retried with backoff.
  */
 export function useEventStream(
   room: string | null,
@@ -37,67 +43,52 @@ export function useEventStream(
     entries: [],
     status: "connecting",
     problem: null,
+    gaps: [],
   });
+  // The latest function, without reopening the stream each time the caller re-renders.
   const credential = useRef(getCredential);
   useEffect(() => {
     credential.current = getCredential;
   }, [getCredential]);
 
   useEffect(() => {
-    let lastId: string | null = null;
-    let reconnectMs = DEFAULT_RECONNECT_MS;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    let failures = 0;
-    let stopped = false;
     const abort = new AbortController();
     const update = (patch: Partial<EventStreamState>) =>
       setState((current) => ({ ...current, ...patch }));
+    const wait = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        abort.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+      });
+    let lastId: string | null = null;
+    let gapPending = false;
+    let reconnectMs = DEFAULT_RECONNECT_MS;
 
-    const onFrame = (frame: string) => {
-      let id: string | null = null;
-      const data: string[] = [];
-      for (const line of frame.split(/\r?\n/)) {
-        if (line === "" || line.startsWith(":")) continue;
-        const colon = line.indexOf(":");
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-        if (field === "id") id = value;
-        else if (field === "data") data.push(value);
-        else if (field === "retry" && /^\d+$/.test(value)) reconnectMs = Number(value);
+    const onMessage = (message: EventSourceMessage) => {
+      if (message.event === "gap") {
+        gapPending = true;
+        setState((current) => ({ ...current, gaps: [...current.gaps, null] }));
+        return;
       }
-      if (id) lastId = id;
-      if (data.length === 0) return;
+      if (message.event !== undefined && message.event !== "message") return;
       let entry: LogEntry;
       try {
-        entry = JSON.parse(data.join("\n")) as LogEntry;
+        entry = JSON.parse(message.data) as LogEntry;
       } catch {
         return;
       }
+      if (message.id) lastId = message.id;
+      const closesGap = gapPending;
+      gapPending = false;
       setState((current) => {
         const entries = mergeEntries(current.entries, [entry], MAX_ENTRIES);
-        return entries === current.entries ? current : { ...current, entries };
+        const gaps = closesGap ? [...current.gaps.slice(0, -1), entry.id] : current.gaps;
+        return entries === current.entries && !closesGap ? current : { ...current, entries, gaps };
       });
     };
 
-    const retryLater = (message: string) => {
-      failures += 1;
-      const delay = Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1));
-      update({
-        status: "offline",
-        problem: `${message}; retrying in ${Math.round(delay / 1000)} s`,
-      });
-      retryTimer = setTimeout(() => void open(), delay);
-    };
-
-    const open = async (): Promise<void> => {
-      if (stopped) return;
-      if (failures > 0) update({ status: "reconnecting" });
-      let token: string;
-      try {
-        token = await credential.current();
-      } catch {
-        return retryLater("no credential for the event stream");
-      }
+    /** One response: resolves with how it ended ("end" = the server ended it and said why). */
+    const readOnce = async (token: string): Promise<"end" | "dropped" | Response> => {
       const params = new URLSearchParams();
       if (room !== null) params.set("room", room);
       const headers: Record<string, string> = {
@@ -105,55 +96,81 @@ export function useEventStream(
         Authorization: `Bearer ${token}`,
       };
       if (lastId) headers["Last-Event-ID"] = lastId;
-      let response: Response;
-      try {
-        response = await fetch(`/api/events?${params}`, {
-          headers,
-          cache: "no-store",
-          signal: abort.signal,
-        });
-      } catch {
-        if (!stopped) retryLater("this app server cannot be reached");
-        return;
-      }
-      if (!response.ok || !response.body) {
-        const body = (await response.json().catch(() => null)) as { errorMessage?: string } | null;
-        const message = body?.errorMessage ?? `the server answered HTTP ${response.status}`;
-        if (response.status === 401 || response.status === 403) {
-          update({ status: "offline", problem: message });
-          return;
-        }
-        return retryLater(message);
-      }
-      failures = 0;
+      const response = await fetch(`/api/events?${params}`, {
+        headers,
+        cache: "no-store",
+        signal: abort.signal,
+      });
+      if (!response.ok || !response.body) return response;
       update({ status: "live", problem: null });
+      let ended = false;
+      const parser = createParser({
+        onEvent(message) {
+          if (message.event === "end") ended = true;
+          else onMessage(message);
+        },
+        onRetry(ms) {
+          reconnectMs = ms;
+        },
+      });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = "";
       try {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          buffer += value;
-          const frames = buffer.split(/\r?\n\r?\n/);
-          buffer = frames.pop() ?? "";
-          frames.forEach(onFrame);
+          parser.feed(value);
         }
-      } catch {
-        if (stopped) return;
-        return retryLater("the event stream was interrupted");
+      } catch (error) {
+        if (abort.signal.aborted) throw error;
       }
-      if (stopped) return;
-      // The server ended the stream (its duration limit): resume after the last id.
-      update({ status: "reconnecting" });
-      retryTimer = setTimeout(() => void open(), reconnectMs);
+      return ended ? "end" : "dropped";
     };
 
-    void open();
-    return () => {
-      stopped = true;
-      abort.abort();
-      clearTimeout(retryTimer);
+    const run = async () => {
+      let failures = 0;
+      while (!abort.signal.aborted) {
+        let problem: string;
+        let final = false;
+        let retryAfterMs: number | null = null;
+        try {
+          const outcome = await readOnce(await credential.current());
+          if (outcome === "end") {
+            // The server ended the stream on purpose (credential expiry, time limit): resume now.
+            failures = 0;
+            continue;
+          }
+          if (outcome === "dropped") {
+            failures = 0;
+            update({ status: "reconnecting" });
+            await wait(reconnectMs);
+            continue;
+          }
+          const body = (await outcome.json().catch(() => null)) as { errorMessage?: string } | null;
+          problem = body?.errorMessage ?? `the server answered HTTP ${outcome.status}`;
+          final = outcome.status === 401 || outcome.status === 403;
+          const retryAfter = Number(outcome.headers.get("retry-after"));
+          if (retryAfter > 0) retryAfterMs = retryAfter * 1000;
+        } catch {
+          if (abort.signal.aborted) return;
+          problem = "this app server cannot be reached";
+        }
+        failures += 1;
+        if (final) {
+          update({ status: "offline", problem });
+          return;
+        }
+        const delay = retryAfterMs ?? Math.min(MAX_RETRY_MS, 1000 * 2 ** (failures - 1));
+        update({
+          status: "offline",
+          problem: `${problem}; retrying in ${Math.round(delay / 1000)} s`,
+        });
+        await wait(delay);
+        update({ status: "reconnecting" });
+      }
     };
+
+    void run();
+    return () => abort.abort();
   }, [room]);
 
   return state;

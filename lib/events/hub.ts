@@ -1,13 +1,9 @@
-import { encodeMessage } from "../sse";
-import type { EventListener, StoredEvent } from "./types";
-
-/** The SSE frame of a stored event: `data` is `{id, receivedAt, room, event}`. */
-export function encodeEventFrame(stored: StoredEvent): Uint8Array {
-  return encodeMessage(stored.id, JSON.stringify(stored));
-}
+import { encodeEventFrame } from "./frames";
+import type { Audience, EventListener, StoredEvent } from "./types";
 
 /**
- * In-process fan-out: each published event is encoded once and handed to the listeners of its
+ * In-process fan-out: each published event is encoded once per audience that asks for it (a
+ * participant's frame without secrets, an operator's whole) and handed to the listeners of its
  * room and to the all-rooms listeners. A listener that answers false is removed at once.
  */
 export class EventHub {
@@ -37,21 +33,23 @@ export class EventHub {
 
   publish(stored: StoredEvent): void {
     if (this.count === 0) return;
-    const frame = encodeEventFrame(stored);
+    const frames: Partial<Record<Audience, Uint8Array>> = {};
+    const frameFor = (audience: Audience) =>
+      (frames[audience] ??= encodeEventFrame(stored, audience));
     if (stored.room !== null)
-      this.deliver(stored.room, this.byRoom.get(stored.room), stored, frame);
-    this.deliver(null, this.everyRoom, stored, frame);
+      this.deliver(stored.room, this.byRoom.get(stored.room), stored, frameFor);
+    this.deliver(null, this.everyRoom, stored, frameFor);
   }
 
   private deliver(
     room: string | null,
     listeners: Set<EventListener> | undefined,
     stored: StoredEvent,
-    frame: Uint8Array,
+    frameFor: (audience: Audience) => Uint8Array,
   ) {
     if (!listeners) return;
     for (const listener of listeners) {
-      if (!listener(stored, frame)) this.remove(room, listener);
+      if (!listener(stored, frameFor)) this.remove(room, listener);
     }
   }
 

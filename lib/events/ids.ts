@@ -15,6 +15,11 @@ function parts(id: string): [number, number] {
   return [Number(match[1]), Number(match[2])];
 }
 
+/** The Unix milliseconds an id was made at. */
+export function eventIdTime(id: string): number {
+  return parts(id)[0];
+}
+
 /** Negative when a is older than b, zero when equal, positive when newer. */
 export function compareEventIds(a: string, b: string): number {
   const [aMs, aSeq] = parts(a);

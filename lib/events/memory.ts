@@ -1,10 +1,12 @@
 import { EventHub } from "./hub";
 import { compareEventIds, EventIdGenerator } from "./ids";
+import { SeenIds } from "./seen-ids";
 import {
   roomOfEvent,
   type AppendResult,
   type EventListener,
   type EventStore,
+  type LogBounds,
   type ReadOptions,
   type StoreHealth,
   type StoredEvent,
@@ -12,21 +14,35 @@ import {
 } from "./types";
 
 /**
+ * How long a delivered event's id is remembered, whatever the log's size: longer than a
+ * webhook JWT may live (lib/webhook refuses one valid for longer than MAX_WEBHOOK_JWT_SECONDS)
+ * plus the verifier's clock tolerance, so a replayed delivery is refused as a duplicate for as
+ * long as its JWT would pass.
+ */
+export const REPLAY_WINDOW_SECONDS = 15 * 60;
+/** The most ids remembered; past it the oldest are forgotten first (about 100 bytes each). */
+export const MAX_REMEMBERED_IDS = 100_000;
+
+/**
  * The default store: the newest `limit` events of this process, nothing to set up.
- * A retried delivery is recognised as long as its first copy is still retained.
+ * A retried or replayed delivery is recognised while its first copy is retained, and for
+ * REPLAY_WINDOW_SECONDS after it arrived. A restart forgets both.
  */
 export class MemoryEventStore implements EventStore {
   readonly kind = "memory" as const;
   private readonly events: StoredEvent[] = [];
   /** LiveKit event id → retained, for dedupe. */
   private readonly retained = new Set<string>();
+  private readonly seen = new SeenIds(REPLAY_WINDOW_SECONDS * 1000, MAX_REMEMBERED_IDS);
   private readonly ids = new EventIdGenerator();
   private readonly hub = new EventHub();
 
   constructor(private readonly limit: number) {}
 
   async append(event: WebhookEventJson): Promise<AppendResult> {
-    if (this.retained.has(event.id)) return { stored: false, duplicate: true };
+    if (this.retained.has(event.id) || this.seen.has(event.id)) {
+      return { stored: false, duplicate: true };
+    }
     const stored: StoredEvent = {
       id: this.ids.next(),
       receivedAt: Date.now(),
@@ -35,12 +51,20 @@ export class MemoryEventStore implements EventStore {
     };
     this.events.push(stored);
     this.retained.add(event.id);
+    this.seen.add(event.id);
     while (this.events.length > this.limit) {
       const evicted = this.events.shift();
       if (evicted) this.retained.delete(evicted.event.id);
     }
     this.hub.publish(stored);
     return { stored: true, id: stored.id };
+  }
+
+  async bounds(): Promise<LogBounds> {
+    return {
+      oldest: this.events[0]?.id ?? null,
+      newest: this.events[this.events.length - 1]?.id ?? null,
+    };
   }
 
   async readSince(afterId: string, { room, limit }: ReadOptions): Promise<StoredEvent[]> {

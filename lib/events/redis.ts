@@ -6,6 +6,7 @@ import {
   type AppendResult,
   type EventListener,
   type EventStore,
+  type LogBounds,
   type ReadOptions,
   type StoreHealth,
   type StoredEvent,
@@ -30,6 +31,13 @@ const READ_BLOCK_MS = 5000;
  */
 const READ_DEADLINE_MS = READ_BLOCK_MS + 5000;
 const READ_PAGE = 500;
+/**
+ * History without a resume id (`readLatest`) reads the stream backwards in pages of this many
+ * entries and stops once it has scanned HISTORY_SCAN_BYTES: a quiet room's `limit` events may lie
+ * under megabytes of other rooms' events, and one request must not make Redis send them all.
+ */
+const HISTORY_PAGE = 100;
+export const HISTORY_SCAN_BYTES = 1024 * 1024;
 
 /**
  * Stores the event unless its LiveKit id was seen: one script, so two instances receiving the
@@ -88,38 +96,64 @@ export class RedisEventStore implements EventStore {
     return typeof id === "string" ? { stored: true, id } : { stored: false, duplicate: true };
   }
 
+  async bounds(): Promise<LogBounds> {
+    const ends = (command: "XRANGE" | "XREVRANGE", from: string, to: string) =>
+      this.command([command, this.streamKey, from, to, "COUNT", "1"]) as Promise<StreamEntry[]>;
+    const [[first], [last]] = await Promise.all([
+      ends("XRANGE", "-", "+"),
+      ends("XREVRANGE", "+", "-"),
+    ]);
+    return { oldest: first?.[0] ?? null, newest: last?.[0] ?? null };
+  }
+
   async readSince(afterId: string, { room, limit }: ReadOptions): Promise<StoredEvent[]> {
     return this.scan("XRANGE", `(${afterId}`, "+", room, limit);
   }
 
   async readLatest({ room, limit }: ReadOptions): Promise<StoredEvent[]> {
-    return (await this.scan("XREVRANGE", "+", "-", room, limit)).reverse();
+    const newest = await this.scan(
+      "XREVRANGE",
+      "+",
+      "-",
+      room,
+      limit,
+      HISTORY_PAGE,
+      HISTORY_SCAN_BYTES,
+    );
+    return newest.reverse();
   }
 
-  /** Pages through the stream from `from` towards `to`, keeping `room`'s events, up to `limit`. */
+  /**
+   * Pages through the stream from `from` towards `to`, keeping `room`'s events, up to `limit`,
+   * and stops after a page that brings the bytes scanned past `maxBytes`.
+   */
   private async scan(
     command: "XRANGE" | "XREVRANGE",
     from: string,
     to: string,
     room: string | null,
     limit: number,
+    pageSize = READ_PAGE,
+    maxBytes = Infinity,
   ): Promise<StoredEvent[]> {
     const result: StoredEvent[] = [];
     let cursor = from;
-    while (result.length < limit) {
+    let scanned = 0;
+    while (result.length < limit && scanned < maxBytes) {
       const page = (await this.command([
         command,
         this.streamKey,
         cursor,
         to,
         "COUNT",
-        String(READ_PAGE),
+        String(Math.min(pageSize, room === null ? limit - result.length : pageSize)),
       ])) as StreamEntry[];
       for (const entry of page) {
+        scanned += entrySize(entry);
         const stored = parseEntry(entry, (entryRoom) => room === null || entryRoom === room);
         if (stored && result.length < limit) result.push(stored);
       }
-      if (page.length < READ_PAGE) break;
+      if (page.length < pageSize) break;
       cursor = `(${page[page.length - 1]![0]}`;
     }
     return result;
@@ -253,6 +287,13 @@ async function withDeadline<T>(read: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The bytes an entry costs Redis to send, near enough (its id and field strings). */
+function entrySize([id, fields]: StreamEntry): number {
+  let size = id.length;
+  for (const field of fields) size += field.length;
+  return size;
 }
 
 /** The entry as a StoredEvent, if `keep` wants its room (checked before the JSON is parsed). */

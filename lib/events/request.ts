@@ -1,7 +1,8 @@
 import type { Config } from "../config";
-import { HttpError } from "../http";
+import { HttpError, type HeaderGetter } from "../http";
 import { authorizeEventAccess, bearerToken } from "../credentials";
 import { isEventId } from "./ids";
+import type { Audience } from "./types";
 
 /** The most history one request may ask for with `limit`. */
 export const MAX_LIMIT = 1000;
@@ -10,6 +11,11 @@ export interface EventStreamRequest {
   room: string | null;
   lastEventId: string | null;
   limit: number;
+  audience: Audience;
+  /** Unix seconds at which the credential expires. */
+  expiresAt: number;
+  /** The credential as presented, for the per-credential stream cap. */
+  credential: string;
 }
 
 /**
@@ -18,22 +24,26 @@ export interface EventStreamRequest {
  * (or `lastEventId`); `limit` events of history otherwise. Throws HttpError 400/401/403.
  */
 export async function parseEventStreamRequest(
-  request: Request,
+  params: URLSearchParams,
+  header: HeaderGetter,
   config: Pick<Config, "apiKey" | "apiSecret">,
 ): Promise<EventStreamRequest> {
-  const params = new URL(request.url).searchParams;
   const room = params.get("room") || null;
-  const token = bearerToken(request.headers.get("authorization")) ?? (params.get("token") || null);
-  await authorizeEventAccess(token, room, config);
+  const token = bearerToken(header("authorization")) ?? (params.get("token") || null);
+  const access = await authorizeEventAccess(token, room, config);
 
-  const lastEventId = request.headers.get("last-event-id") || params.get("lastEventId") || null;
+  const lastEventId = header("last-event-id") || params.get("lastEventId") || null;
   if (lastEventId !== null && !isEventId(lastEventId)) {
-    throw new HttpError(400, "Last-Event-ID must be an event id like 1761100000000-0");
+    throw new HttpError(400, "Last-Event-ID must be an event id like 1761100000000-0", {
+      field: "lastEventId",
+    });
   }
   const limitText = params.get("limit") ?? "100";
   const limit = Number(limitText);
   if (!/^\d+$/.test(limitText) || limit > MAX_LIMIT) {
-    throw new HttpError(400, `limit must be a whole number from 0 to ${MAX_LIMIT}`);
+    throw new HttpError(400, `limit must be a whole number from 0 to ${MAX_LIMIT}`, {
+      field: "limit",
+    });
   }
-  return { room, lastEventId, limit };
+  return { room, lastEventId, limit, ...access, credential: token! };
 }

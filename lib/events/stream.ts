@@ -1,7 +1,15 @@
-import { encodeComment, encodeRetry } from "../sse";
-import { encodeEventFrame } from "./hub";
-import { compareEventIds } from "./ids";
-import type { EventStore, StoredEvent } from "./types";
+import { HttpError } from "../http";
+import {
+  encodeComment,
+  encodeEnd,
+  encodeEventFrame,
+  encodeGap,
+  encodeRetry,
+  type EndReason,
+  type GapInfo,
+} from "./frames";
+import { compareEventIds, eventIdTime } from "./ids";
+import type { Audience, EventStore, StoredEvent } from "./types";
 
 export interface EventStreamOptions {
   store: EventStore;
@@ -10,6 +18,10 @@ export interface EventStreamOptions {
   /** Resume after this store id; null starts with the newest `limit` events. */
   lastEventId: string | null;
   limit: number;
+  /** Whose view: a participant's events have their secrets removed (lib/events/redact). */
+  audience: Audience;
+  /** Unix seconds at which the credential expires: the stream ends then, saying so. */
+  expiresAt: number | null;
   /** The stream ends itself after this long; the browser reconnects and resumes by id. */
   maxSeconds: number;
   heartbeatSeconds: number;
@@ -53,8 +65,12 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
   let lastSentId = options.lastEventId;
   let pending: { stored: StoredEvent; frame: Uint8Array }[] | null = [];
   const timers: ReturnType<typeof setTimeout>[] = [];
+  const { audience } = options;
 
-  const close = () => {
+  const close = (reason?: EndReason) => {
+    if (closed) return;
+    if (reason) send(encodeEnd(reason));
+    // send() closes a client that cannot keep up, this included.
     if (closed) return;
     closed = true;
     unsubscribe();
@@ -78,8 +94,11 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
     return send(frame);
   };
 
-  const unsubscribe = await store.subscribe(room, (stored, frame) => {
+  const gap = options.lastEventId === null ? null : await checkResume(store, options.lastEventId);
+
+  const unsubscribe = await store.subscribe(room, (stored, frameFor) => {
     if (closed) return false;
+    const frame = frameFor(audience);
     if (pending) {
       pending.push({ stored, frame });
       return true;
@@ -113,23 +132,49 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
       if (sink || closed) return;
       sink = target;
       send(encodeRetry(RECONNECT_MILLISECONDS));
-      for (const stored of history) sendEvent(stored, encodeEventFrame(stored));
+      if (gap) send(encodeGap(gap));
+      for (const stored of history) sendEvent(stored, encodeEventFrame(stored, audience));
       // Sent: not kept for the stream's minutes of life (from Redis, up to `limit` parsed events).
       history = [];
       if (replayCapped) {
         // More history waits than one response carries: end here, the client resumes by id.
-        close();
+        close("replay-capped");
         return;
       }
       const live = pending ?? [];
       pending = null;
       for (const { stored, frame } of live) sendEvent(stored, frame);
 
+      const maxMs = options.maxSeconds * 1000;
+      const credentialMs =
+        options.expiresAt === null ? Infinity : options.expiresAt * 1000 - Date.now();
+      const [lifetimeMs, reason]: [number, EndReason] =
+        credentialMs < maxMs ? [credentialMs, "credential-expired"] : [maxMs, "max-duration"];
       timers.push(
         setInterval(() => send(encodeComment("heartbeat")), options.heartbeatSeconds * 1000),
-        setTimeout(close, options.maxSeconds * 1000),
+        setTimeout(() => close(reason), Math.max(0, lifetimeMs)),
       );
     },
-    close,
+    close: () => close(),
   };
+}
+
+/**
+ * Refuses an id the log has not reached yet (400: resuming from it would drop every live event
+ * until the log caught up), and tells whether events after `lastEventId` were trimmed away:
+ * then the stream starts with a `gap` event saying how far back the log still reaches.
+ */
+async function checkResume(store: EventStore, lastEventId: string): Promise<GapInfo | null> {
+  const { oldest, newest } = await store.bounds();
+  const ahead =
+    (newest === null || compareEventIds(lastEventId, newest) > 0) &&
+    eventIdTime(lastEventId) > Date.now();
+  if (ahead) {
+    throw new HttpError(400, "Last-Event-ID is ahead of the event log; resume from an id it sent", {
+      field: "lastEventId",
+    });
+  }
+  if (oldest !== null && compareEventIds(lastEventId, oldest) >= 0) return null;
+  if (oldest === null && newest === null && store.kind !== "memory") return null;
+  return { oldestId: oldest, oldestReceivedAt: oldest === null ? null : eventIdTime(oldest) };
 }

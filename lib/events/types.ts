@@ -40,16 +40,27 @@ export interface ReadOptions {
   limit: number;
 }
 
+/** Who reads an event: a participant gets it without secrets, an operator whole (lib/events/redact). */
+export type Audience = "participant" | "operator";
+
 /**
- * Receives each new event with its SSE frame, encoded once for all subscribers.
- * Returns false when the subscriber is gone or cannot keep up; it is then removed.
+ * Receives each new event with its SSE frame for an audience, encoded once per audience for all
+ * subscribers. Returns false when the subscriber is gone or cannot keep up; it is then removed.
  */
-export type EventListener = (event: StoredEvent, frame: Uint8Array) => boolean;
+export type EventListener = (
+  event: StoredEvent,
+  frameFor: (audience: Audience) => Uint8Array,
+) => boolean;
 
 export interface EventStore {
   readonly kind: "memory" | "redis";
   /** Stores a verified event once per LiveKit event id. Throws `storeUnavailable` (503). */
   append(event: WebhookEventJson): Promise<AppendResult>;
+  /**
+   * The oldest and newest ids the log keeps (null when it keeps none), for an honest resume:
+   * a client's id older than `oldest` missed events that are gone.
+   */
+  bounds(): Promise<LogBounds>;
   /** Events after `afterId` (exclusive), oldest first, at most `limit`. */
   readSince(afterId: string, options: ReadOptions): Promise<StoredEvent[]>;
   /** The newest `limit` events, oldest first. */
@@ -62,6 +73,11 @@ export interface EventStore {
   subscribe(room: string | null, listener: EventListener): Promise<() => void>;
   /** What /api/health reports. */
   health(): Promise<StoreHealth>;
+}
+
+export interface LogBounds {
+  oldest: string | null;
+  newest: string | null;
 }
 
 export interface StoreHealth {

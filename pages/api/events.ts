@@ -1,24 +1,17 @@
 import type { NextApiRequest, NextApiResponse } from "next";
+import { clientKey } from "@/lib/client-address";
 import { getConfig } from "@/lib/config";
 import { getEventStore } from "@/lib/events";
 import { parseEventStreamRequest } from "@/lib/events/request";
 import { openEventStream } from "@/lib/events/stream";
-import {
-  corsHeaders,
-  errorResponse,
-  methodNotAllowed,
-  preflight,
-  sendResponse,
-  webRequestOf,
-} from "@/lib/http";
-import { writeEventStream } from "@/lib/sse";
+import { corsHeaders, errorResponse, methodNotAllowed, preflight } from "@/lib/http";
+import { headerGetter, queryOf, sendResponse, writeEventStream } from "@/lib/node-adapter";
+import { acquireStreamSlot } from "@/lib/rate-limit";
 
 /**
  * `GET /api/events`: the one route on the Pages Router, because an event stream is the one
- * place the App Router's cost shows. A route handler's ReadableStream reaches the socket
- * through Next's web-stream pipe; here each event is one `res.write`. Measured with
- * `npm run bench` (README, Performance): per delivery ~50 µs → ~21 µs, per idle connection
- * 89 KB → 37 KB, webhook → browser p99 at 1,000 subscribers 79 ms → ~36 ms.
+ * place the App Router's cost shows: here each event is one `res.write` instead of a pass
+ * through Next's web-stream pipe (figures: README, Performance).
  */
 export const config = {
   api: { bodyParser: false, responseLimit: false, externalResolver: true },
@@ -37,19 +30,25 @@ export default async function events(req: NextApiRequest, res: NextApiResponse):
   if (req.method !== "GET" && req.method !== "HEAD") {
     return sendResponse(res, methodNotAllowed(cors.methods)());
   }
+  let release = () => {};
   try {
-    const request = await parseEventStreamRequest(
-      webRequestOf(req, ["authorization", "last-event-id"]),
-      settings,
-    );
+    const header = headerGetter(req);
+    const request = await parseEventStreamRequest(queryOf(req), header, settings);
+    const client = clientKey(header, settings, req.socket.remoteAddress ?? null);
+    release = acquireStreamSlot(client, request.credential, settings);
     const stream = await openEventStream({
       store: getEventStore(),
-      ...request,
+      room: request.room,
+      lastEventId: request.lastEventId,
+      limit: request.limit,
+      audience: request.audience,
+      expiresAt: request.expiresAt,
       maxSeconds: settings.sseMaxSeconds,
       heartbeatSeconds: settings.sseHeartbeatSeconds,
     });
-    writeEventStream(res, stream, corsHeaders(cors));
+    writeEventStream(res, stream, corsHeaders(cors), release);
   } catch (error) {
+    release();
     await sendResponse(res, errorResponse(error), corsHeaders(cors));
   }
 }

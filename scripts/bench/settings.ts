@@ -34,5 +34,12 @@ export const CONSOLE = {
  */
 export const WEBHOOK_VERIFICATION = { bodies: 2000, rounds: 7 };
 export const ROOM = "bench-room";
-/** Every server runs with the limiter on (it costs what it costs) but far above the bench's rate. */
-export const SERVER_ENV = { TOKEN_RATE_LIMIT_PER_MINUTE: "1000000" };
+/**
+ * Every server runs with the limiter on (it costs what it costs) but far above the bench's rate;
+ * no stream cap, since every subscriber connects from one loopback address with one token.
+ */
+export const SERVER_ENV = {
+  TOKEN_RATE_LIMIT_PER_MINUTE: "1000000",
+  SSE_MAX_STREAMS_PER_CLIENT: "0",
+  SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
+};

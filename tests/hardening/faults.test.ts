@@ -25,7 +25,12 @@ import {
 
 /** Everything a scenario starts, killed after it whatever happens. */
 const running = trackProcesses({
-  serverDefaults: { TOKEN_RATE_LIMIT_PER_MINUTE: "0" },
+  serverDefaults: {
+    TOKEN_RATE_LIMIT_PER_MINUTE: "0",
+    // Every subscriber connects from one loopback address with one token.
+    SSE_MAX_STREAMS_PER_CLIENT: "0",
+    SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
+  },
   stopSignal: "SIGKILL",
 });
 const server = running.server;

@@ -39,6 +39,9 @@ describe("load: two instances sharing Redis", () => {
       EVENT_LOG_REDIS_MAXLEN: "100000",
       // Streams end during the run, as they do in production before the function limit.
       SSE_MAX_SECONDS: "10",
+      // Every subscriber connects from one loopback address with one credential.
+      SSE_MAX_STREAMS_PER_CLIENT: "0",
+      SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
     };
     const instances = [await running.server(env), await running.server(env)];
 

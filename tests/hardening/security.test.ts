@@ -405,8 +405,10 @@ describe("security", () => {
       return response;
     };
 
-    // In memory, with the default limit.
-    const single = await server();
+    // In memory, with the default limit, behind one proxy of the deployment's (its
+    // X-Forwarded-For entry is trusted; a bare server keys on the socket instead).
+    const behindProxy = { TRUSTED_PROXY_HOPS: "1" };
+    const single = await server(behindProxy);
     for (let i = 0; i < DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE; i++) {
       const response = await count(
         await ask(single.url, "203.0.113.1", i % 2 ? "/token" : "/api/token"),
@@ -424,7 +426,7 @@ describe("security", () => {
 
     // Shared through Redis: two instances count one window.
     const redis = await running.redis();
-    const env = { REDIS_URL: redis.url, TOKEN_RATE_LIMIT_PER_MINUTE: "6" };
+    const env = { ...behindProxy, REDIS_URL: redis.url, TOKEN_RATE_LIMIT_PER_MINUTE: "6" };
     const [a, b] = [await server(env), await server(env)];
     for (let i = 0; i < 6; i++)
       expect((await count(await ask(i % 2 ? b.url : a.url, "203.0.113.3"))).status).toBe(200);

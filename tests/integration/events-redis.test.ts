@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { encodeWireJson, buildWebhookEvent, postWebhook, signWebhook } from "@/lib/livekit-wire";
 import {
   eventIds,
+  operatorHealth,
   TEST_API_KEY,
   TEST_API_SECRET,
   tokenFromServer,
@@ -22,9 +23,7 @@ const b = serverForFile(() => ({ REDIS_URL: redis.url, SSE_MAX_SECONDS: "3" }));
 
 describe("two instances sharing Redis", () => {
   it("reports the Redis store in /api/health", async () => {
-    const health = (await (await fetch(`${a.url}/api/health`)).json()) as {
-      store: { kind: string; ok: boolean };
-    };
+    const health = await operatorHealth(a.url);
     expect(health.store).toMatchObject({ kind: "redis", ok: true });
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildWebhookEvent, encodeWireJson, postWebhook, signWebhook } from "@/lib/livekit-wire";
 import {
   eventIds,
+  operatorHealth,
   operatorToken,
   roomToken,
   TEST_API_KEY,
@@ -22,18 +23,15 @@ import { waitUntil } from "../support/wait";
 const server = serverForFile({ SSE_HEARTBEAT_SECONDS: "1" });
 
 async function subscribers(url = server.url): Promise<number> {
-  const response = await fetch(`${url}/api/health`);
-  return ((await response.json()) as { store: { subscribers: number } }).store.subscribers;
+  return (await operatorHealth(url)).store.subscribers;
 }
 
 describe("the event stream", () => {
   it("answers as server-sent events: headers, retry, id and data with the event as sent", async () => {
     const room = "format";
     const sent = await sendWebhook(server.url, "participant_joined", { room, identity: "ada" });
-    const client = await connectSse(server.url, {
-      room,
-      token: await tokenFromServer(server.url, room),
-    });
+    // An operator's view: the event exactly as sent (a participant's has its secrets removed).
+    const client = await connectSse(server.url, { room, token: await operatorToken() });
     await client.waitFor((messages) => messages.length === 1);
     client.close();
     expect(client.status).toBe(200);
@@ -225,7 +223,11 @@ describe("the stream's lifetime", () => {
   it("removes a client that disconnects at once: 1,000 cycles leave no subscriber and no growth", async () => {
     // A server of its own with the bench's memory probe: heap measured after a full GC, so
     // what is retained is counted, not what the collector has not reached yet.
-    const probed = await startServer(probeEnv({ memory: true }));
+    const probed = await startServer({
+      ...probeEnv({ memory: true }),
+      SSE_MAX_STREAMS_PER_CLIENT: "0",
+      SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
+    });
     try {
       const room = "cycles";
       const token = await tokenFromServer(probed.url, room);

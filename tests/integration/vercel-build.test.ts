@@ -63,6 +63,8 @@ beforeAll(async () => {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "NEXT_DIST_DIR")),
     // The build's, not the runner's (vitest sets "test").
     NODE_ENV: "production",
+    // Set for Production and Preview, as the README's Deploy steps say; the build refuses none.
+    TOKEN_ACCESS: "protected",
     // Nothing leaves the machine: no telemetry, no check for a newer CLI.
     VERCEL_TELEMETRY_DISABLED: "1",
     NEXT_TELEMETRY_DISABLED: "1",

@@ -24,7 +24,7 @@ function collect(store: EventStore, room: string | null) {
   const frames: string[] = [];
   const ready = store.subscribe(room, (stored, frame) => {
     received.push(stored);
-    frames.push(new TextDecoder().decode(frame));
+    frames.push(new TextDecoder().decode(frame("operator")));
     return true;
   });
   return { received, frames, ready };

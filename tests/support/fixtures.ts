@@ -60,6 +60,30 @@ export async function operatorToken(options: TokenOptions = {}): Promise<string>
   return token.toJwt();
 }
 
+/** A room admin's credential: an operator of that room only (its events whole). */
+export async function roomAdminToken(room: string, options: TokenOptions = {}): Promise<string> {
+  const token = new AccessToken(TEST_API_KEY, options.secret ?? TEST_API_SECRET, {
+    identity: options.identity ?? "admin",
+    ttl: options.ttlSeconds ?? TEST_KEYS.tokenTtlSeconds,
+  });
+  token.addGrant({ roomJoin: true, roomAdmin: true, room });
+  return token.toJwt();
+}
+
+export interface OperatorHealth {
+  ok: boolean;
+  store: { kind: string; ok: boolean; events: number; subscribers: number };
+  rateLimit: { windows: number };
+}
+
+/** /api/health as an operator sees it (with the counts; others get `{ok}` only). */
+export async function operatorHealth(url: string): Promise<OperatorHealth> {
+  const response = await fetch(`${url}/api/health`, {
+    headers: { Authorization: `Bearer ${await operatorToken()}` },
+  });
+  return (await response.json()) as OperatorHealth;
+}
+
 type Env = Record<string, string>;
 
 /**

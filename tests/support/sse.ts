@@ -20,12 +20,16 @@ export interface SseConnectOptions {
   limit?: number;
   /** Extra query parameters. */
   query?: Record<string, string>;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
 }
 
 export interface SseClient {
   status: number;
   headers: http.IncomingHttpHeaders;
   messages: SseMessage[];
+  /** Named events (`event: gap`, `event: end`), apart from the messages. */
+  named: { event: string; data: string; receivedAt: number }[];
   /** Comment lines (heartbeats) and `retry:` values seen. */
   comments: string[];
   retry: number | null;
@@ -51,13 +55,14 @@ export function connectSse(baseUrl: string, options: SseConnectOptions = {}): Pr
   for (const [name, value] of Object.entries(options.query ?? {})) {
     url.searchParams.set(name, value);
   }
-  const headers: Record<string, string> = { Accept: "text/event-stream" };
+  const headers: Record<string, string> = { Accept: "text/event-stream", ...options.headers };
   if (options.token && options.bearer) headers.Authorization = `Bearer ${options.token}`;
   if (options.lastEventId) headers["Last-Event-ID"] = options.lastEventId;
 
   return new Promise((resolve, reject) => {
     const request = http.get(url, { headers, agent: false }, (response) => {
       const messages: SseMessage[] = [];
+      const named: SseClient["named"] = [];
       const comments: string[] = [];
       const waiters = new Set<() => void>();
       let raw = "";
@@ -69,6 +74,7 @@ export function connectSse(baseUrl: string, options: SseConnectOptions = {}): Pr
         status: response.statusCode ?? 0,
         headers: response.headers,
         messages,
+        named,
         comments,
         retry: null,
         ended: endedPromise,
@@ -112,14 +118,18 @@ export function connectSse(baseUrl: string, options: SseConnectOptions = {}): Pr
           const frame = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           let id = "";
+          let event = "";
           const data: string[] = [];
           for (const line of frame.split("\n")) {
             if (line.startsWith(":")) comments.push(line.slice(1).trim());
             else if (line.startsWith("id: ")) id = line.slice(4);
+            else if (line.startsWith("event: ")) event = line.slice(7);
             else if (line.startsWith("data: ")) data.push(line.slice(6));
             else if (line.startsWith("retry: ")) client.retry = Number(line.slice(7));
           }
-          if (data.length > 0) {
+          if (event && data.length > 0) {
+            named.push({ event, data: data.join("\n"), receivedAt: performance.now() });
+          } else if (data.length > 0) {
             messages.push({ id, data: data.join("\n"), receivedAt: performance.now() });
           }
         }

@@ -1,11 +1,32 @@
+import { getConfig } from "@/lib/config";
+import { bearerToken, verifyLivekitCredential } from "@/lib/credentials";
 import { getEventStore } from "@/lib/events";
 import { json } from "@/lib/http";
+import { memoryWindowCount } from "@/lib/rate-limit";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** 200 with the store's state while it works, 503 while it does not (Redis down). */
-export async function GET(): Promise<Response> {
+/**
+ * 200 `{ok: true}` while the store works, 503 `{ok: false}` while it does not (Redis down).
+ * The counts (events kept, subscribers, rate-limit windows) only for an operator's credential
+ * (`Authorization: Bearer <token with roomList>`): they tell an outsider how busy the server is.
+ */
+export async function GET(request: Request): Promise<Response> {
   const store = await getEventStore().health();
-  return json({ ok: store.ok, store }, { status: store.ok ? 200 : 503 });
+  const status = store.ok ? 200 : 503;
+  if (!(await isOperator(request.headers.get("authorization")))) {
+    return json({ ok: store.ok }, { status });
+  }
+  return json({ ok: store.ok, store, rateLimit: { windows: memoryWindowCount() } }, { status });
+}
+
+async function isOperator(authorization: string | null): Promise<boolean> {
+  const token = bearerToken(authorization);
+  if (!token) return false;
+  try {
+    return Boolean((await verifyLivekitCredential(token, getConfig())).video?.roomList);
+  } catch {
+    return false;
+  }
 }

@@ -20,7 +20,7 @@ import { probeEnv } from "../../../tests/support/probes";
 import { ensureBuild } from "../processes";
 import { closeSubscribers, measureFanout, openSubscribers } from "../measure/sse-fanout";
 import { signedWebhooks } from "../measure/webhooks";
-import { ROOM } from "../settings";
+import { ROOM, SERVER_ENV } from "../settings";
 
 interface ProfileNode {
   id: number;
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   // --redis: the server keeps its events in a private redis-server.
   const redis = values.redis ? await startRedis() : null;
   const server = await startServer({
-    TOKEN_RATE_LIMIT_PER_MINUTE: "1000000",
+    ...SERVER_ENV,
     ...(redis ? { REDIS_URL: redis.url } : {}),
     ...probeEnv({ profileDir: dir, profileOnSignal: true }),
   });

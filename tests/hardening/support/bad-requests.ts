@@ -180,9 +180,23 @@ type JwtKind =
 const SIGNED_KINDS: JwtKind[] = ["valid", "valid-bearer"];
 
 /** POST /api/webhook. */
-function expectWebhook(body: Buffer, jwt: JwtKind, text: string): Expectation {
+function expectWebhook(
+  body: Buffer,
+  jwt: JwtKind,
+  text: string,
+  authorization: string | null,
+): Expectation {
+  // Refused before the body is read: no Authorization shaped like a JWT (bare or Bearer).
+  const shaped = /^(?:Bearer\s+)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\s*$/i;
+  if (!shaped.test(authorization?.trim() ?? "")) {
+    return { statuses: [401], why: `no JWT-shaped Authorization: ${jwt}` };
+  }
   if (body.length > WEBHOOK_MAX_BODY) return { statuses: [413], why: "body over 1 MB" };
   if (!SIGNED_KINDS.includes(jwt)) return { statuses: [401], why: `credential: ${jwt}` };
+  // The signature covers the text as decoded here; the server hashes the bytes received.
+  if (!Buffer.from(text).equals(body)) {
+    return { statuses: [401], why: "signed over other bytes than those sent" };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -798,7 +812,9 @@ export const webhookRequestArb: fc.Arbitrary<Generated> = fc
     };
     return {
       request,
-      expectation: expectMethod(g.method, "POST", () => expectWebhook(body, g.jwt, text)),
+      expectation: expectMethod(g.method, "POST", () =>
+        expectWebhook(body, g.jwt, text, authorization),
+      ),
     };
   });
 

@@ -37,7 +37,14 @@ function collect(stream: EventStream) {
   };
 }
 
-const options = { room: null, limit: 100, maxSeconds: 60, heartbeatSeconds: 60 };
+const options = {
+  room: null,
+  limit: 100,
+  maxSeconds: 60,
+  audience: "operator" as const,
+  expiresAt: null,
+  heartbeatSeconds: 60,
+};
 
 describe("openEventStream", () => {
   it("starts with a retry line, then the newest `limit` events of the room", async () => {

@@ -1,0 +1,70 @@
+/**
+ * What a participant must not read in the event log, in one place.
+ *
+ * A room's participant credential (the join token the page holds) reads the room's events; an
+ * operator credential (`roomList`, or `roomAdmin` for the room) reads them whole. Egress and
+ * ingress events carry what lets someone publish as the ingress or read and write the egress's
+ * storage (livekit/protocol `livekit_egress.proto`, `livekit_ingress.proto`): those fields are
+ * replaced by {@link REDACTED} for participants, wherever they appear in the event.
+ */
+import type { Audience, WebhookEventJson } from "./types";
+
+export type { Audience };
+
+export const REDACTED = "[redacted]";
+
+/**
+ * Field names (protojson, lowerCamelCase) whose whole value is secret for a participant:
+ * - storage upload configs of egress outputs, with their keys: `s3` (accessKey, secret,
+ *   sessionToken), `gcp` (credentials), `azure` (accountKey), `aliOSS` (accessKey, secret);
+ * - egress webhook configs (`webhooks`, with their signing keys);
+ * - the ingress `streamKey` (whoever has it can publish into the room);
+ * - addresses that carry keys or name storage: stream output `urls` and result `url` (RTMP URLs
+ *   end with the platform's stream key), storage `location`s and playlist locations, `filepath`
+ *   templates, a web egress's `url`/`customBaseUrl` and a track egress's `websocketUrl` (they can
+ *   carry tokens), and the ingress `url` (a pull source's URL can carry credentials);
+ * - a room's `turnPassword` (older servers send the TURN credential in the room).
+ */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  "s3",
+  "gcp",
+  "azure",
+  "aliOSS",
+  "webhooks",
+  "streamKey",
+  "urls",
+  "url",
+  "location",
+  "playlistLocation",
+  "livePlaylistLocation",
+  "manifestLocation",
+  "filepath",
+  "customBaseUrl",
+  "websocketUrl",
+  "turnPassword",
+]);
+
+/** The parts of an event that can hold secrets; the rest (participant, track) is left as sent. */
+const SECRET_BEARING = ["room", "egressInfo", "ingressInfo"] as const;
+
+/** A copy of `event` without {@link SECRET_FIELDS} (the original is never changed). */
+export function redactEvent(event: WebhookEventJson): WebhookEventJson {
+  if (!SECRET_BEARING.some((part) => event[part] !== undefined)) return event;
+  const copy: WebhookEventJson = { ...event };
+  for (const part of SECRET_BEARING) {
+    if (event[part] !== undefined) {
+      (copy as Record<string, unknown>)[part] = redactValue(event[part]);
+    }
+  }
+  return copy;
+}
+
+function redactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (typeof value !== "object" || value === null) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    result[key] = SECRET_FIELDS.has(key) ? REDACTED : redactValue(inner);
+  }
+  return result;
+}
