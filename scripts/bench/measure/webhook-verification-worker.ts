@@ -26,6 +26,9 @@ async function main(): Promise<void> {
   const { bodies: count, rounds } = WEBHOOK_VERIFICATION;
   const next = signedWebhooks(ROOM, TEST_API_KEY, TEST_API_SECRET);
   const signed = Array.from({ length: count }, () => next());
+  // Each gets the body as its API takes it (the route reads bytes), made before the clock starts.
+  const bytes = signed.map(({ body }) => new TextEncoder().encode(body));
+  // One receiver for all, as the webhook route kept one before issue 10.
   const receiver = new WebhookReceiver(TEST_API_KEY, TEST_API_SECRET);
   const config = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET };
 
@@ -38,9 +41,9 @@ async function main(): Promise<void> {
     },
     {
       key: "ours",
-      label: "ours: verifyWebhook(body, authorization) of lib/webhook.ts",
+      label: "after: verifyWebhook(bytes, authorization) of lib/webhook.ts",
       verify: async (index) =>
-        (await verifyWebhook(signed[index]!.body, signed[index]!.authorization, config)).id,
+        (await verifyWebhook(bytes[index]!, signed[index]!.authorization, config)).id,
     },
   ];
 
