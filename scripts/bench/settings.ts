@@ -17,15 +17,16 @@ export const IDLE_CONNECTIONS = 1000;
  * the most it projects (HISTORY_LIMIT in lib/rooms/overview.ts).
  *
  * An operator's page asks it once per load and per reconnect: a handful of clients, not the
- * token route's crowd. At HTTP's 50 connections, a request that costs tens of milliseconds of
- * CPU waits seconds in the queue, and a 3 s round ends before any answer; so it gets `connections`.
+ * token route's crowd. Each request makes a call to the room API per live room, so at HTTP's 50
+ * connections most of a request's time is the queue, and on a busy machine a 3 s round can end
+ * before any answer; so it gets `connections`.
  */
 export const CONSOLE = {
   rooms: 20,
   participantsPerRoom: 5,
   webhookOnlyEvents: 1000,
   connections: 10,
-  /** At a few dozen requests a second, HTTP's 1 s warm-up leaves the first round cold. */
+  /** A route this much slower than the token's is still cold after HTTP's 1 s warm-up. */
   warmupSeconds: 3,
 };
 /**
