@@ -50,8 +50,8 @@ export type HeaderGetter = (name: string) => string | null;
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set("Content-Type", "application/json; charset=utf-8");
-  // no-transform: Next would gzip even a 50-byte answer for a client that accepts it (the Go
-  // client of livekit-server does), costing more CPU than the answer (scripts/bench/compare.ts --gzip).
+  // no-transform: Next would gzip even a tiny answer for a client that accepts it (the Go client
+  // of livekit-server does), costing more CPU than the answer saves (docs/performance.md).
   headers.set("Cache-Control", "no-store, no-transform");
   return new Response(JSON.stringify(body), { ...init, headers });
 }

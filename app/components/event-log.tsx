@@ -5,6 +5,7 @@ import { EmptyLog } from "./empty-log";
 import { EventRow } from "./event-row";
 import { FAMILIES, KNOWN_TYPES, matchesFilter, type Family, type LogFilter } from "./event-summary";
 import { useEventStream, type StreamStatus } from "./use-event-stream";
+import { StreamProblem } from "./stream-problem";
 
 const STATUS_LABEL: Record<StreamStatus, string> = {
   connecting: "Connecting",
@@ -139,11 +140,7 @@ export function EventLog({
             {countText}
           </span>
         </div>
-        {problem && status !== "live" && (
-          <p className="log-problem" role="alert">
-            Event stream: {problem}
-          </p>
-        )}
+        <StreamProblem status={status} problem={problem} />
       </header>
 
       <div className="log-scroll" ref={scroller} onScroll={onScroll}>

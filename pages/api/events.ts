@@ -11,7 +11,7 @@ import { acquireStreamSlot } from "@/lib/rate-limit";
 /**
  * `GET /api/events`: the one route on the Pages Router, because an event stream is the one
  * place the App Router's cost shows: here each event is one `res.write` instead of a pass
- * through Next's web-stream pipe (figures: README, Performance).
+ * through Next's web-stream pipe (measured: docs/performance.md).
  */
 export const config = {
   api: { bodyParser: false, responseLimit: false, externalResolver: true },

@@ -324,7 +324,8 @@ describe("limits that hold", () => {
         new Promise<number>((resolve, reject) => {
           const body = "{}";
           const request = http.request(
-            `${proxied.url}/api/token`,
+            // The tutorial path, where `{}` is a bad body (at /api/token it is a valid request).
+            `${proxied.url}/token`,
             {
               method: "POST",
               agent,

@@ -5,6 +5,7 @@ import { EventRow } from "@/app/components/event-row";
 import { KNOWN_TYPES, type LogEntry } from "@/app/components/event-summary";
 import type { StreamStatus } from "@/app/components/use-event-stream";
 import { StreamBadge } from "./stream-badge";
+import { StreamProblem } from "@/app/components/stream-problem";
 
 /**
  * Webhook events, newest first: every room's (with a room filter) or one room's timeline. The
@@ -87,11 +88,7 @@ export function ConsoleLog({
             : `${visible.length} of ${entries.length} events`}
         </span>
       </div>
-      {problem && status !== "live" && (
-        <p className="log-problem" role="alert">
-          Event stream: {problem}
-        </p>
-      )}
+      <StreamProblem status={status} problem={problem} />
       <div className="console-log-scroll">
         {entries.length === 0 ? (
           <p className="console-empty">
