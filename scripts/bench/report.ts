@@ -20,6 +20,9 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
+/** Milliseconds for a table cell; "n/a" when there was no sample (NaN). */
+export const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : "n/a");
+
 /** Server CPU per request, or blank when the server's process was not measured. */
 export const cpu = (result: LoadResult) =>
   result.cpuMsPerRequest === null ? "" : result.cpuMsPerRequest.toFixed(3);

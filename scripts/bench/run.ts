@@ -1,13 +1,17 @@
 /**
- * `npm run bench`: token, webhook ingest, webhook → browser fan-out, memory per SSE connection
- * and page weight, measured against the real production build over HTTP, next to the
- * framework's floor and an Express baseline measured in the same run. Prints a table and
- * writes the same figures to bench-results/. Results and how to read them: docs/performance.md.
+ * `npm run bench`: token (both dialects), webhook ingest, webhook verification in-process,
+ * webhook → browser fan-out, memory per SSE connection, page weight, and the operator console
+ * (its first-load JS, its rooms route), measured against the real production build over HTTP,
+ * next to the framework's floors (our emptiest GET route; for POST routes an empty route of a
+ * generated Next app that reads the same body) and an Express baseline measured in the same
+ * run. Prints a table and writes the same figures to bench-results/. Results and how to read
+ * them: docs/performance.md.
  *
- *   npm run bench [-- --only http,sse,redis,page,framework] [-- --profile]
+ *   npm run bench [-- --only http,sse,redis,page,console,webhook-verify,framework] [-- --profile]
  *
- * The default is every section but `framework` (a Next app with no code of ours, measured beside
- * ours, a few minutes more). The sections are in sections/index.ts.
+ * `console` is both of the console's parts; `console-page` or `rooms` selects one. The default
+ * is every section but `framework` (a Next app with no code of ours, measured beside ours, a
+ * few minutes more). The sections are in sections/index.ts.
  *
  * --profile runs the next servers under V8's CPU profiler (tests/support/server-probe.mjs;
  * bench-results/profiles). NEXT_DIST_DIR selects the build (default .next); it is built when
@@ -26,7 +30,7 @@ import { ensureBuild } from "./processes";
 import { renderReport, writeResults } from "./report";
 import type { BenchContext, Figures } from "./section";
 import { SECTIONS } from "./sections";
-import { FANOUT, HTTP, IDLE_CONNECTIONS, SERVER_ENV } from "./settings";
+import { CONSOLE, FANOUT, HTTP, IDLE_CONNECTIONS, SERVER_ENV } from "./settings";
 import { checkTargets, TARGET_RULES } from "./targets";
 
 const RESULTS_DIR = path.join(ROOT, "bench-results");
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
     build,
     seconds,
     sectionSeconds,
-    settings: { HTTP, FANOUT, IDLE_CONNECTIONS },
+    settings: { HTTP, FANOUT, IDLE_CONNECTIONS, CONSOLE },
     figures,
     targets,
   });

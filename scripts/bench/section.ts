@@ -4,13 +4,30 @@
  * its own part of the report and bring its own targets. Sections are listed, in run and report
  * order, in sections/index.ts.
  */
+import type { ConsoleWeight } from "./measure/console-weight";
 import type { LoadResult } from "./measure/http-load";
 import type { PageWeights } from "./measure/page-weight";
+import type { WebhookVerificationFigures } from "./measure/webhook-verification";
 import type { FanoutResult, IdleMemory } from "./measure/sse-fanout";
 
 export interface FanoutFigures {
   results: FanoutResult[];
   idle: IdleMemory | null;
+}
+
+/** The operator console (issue 11): its first-load JS, and the rooms route under load. */
+export interface ConsoleFigures {
+  page?: ConsoleWeight;
+  /** `livekit`: the room API answering; `webhooks`: webhook-only mode. */
+  rooms?: Record<string, LoadResult>;
+  /** What each rooms row was measured over. */
+  roomsSetup?: {
+    liveRooms: number;
+    participantsPerRoom: number;
+    /** Events in the log of the server whose room API answers (those rooms' webhooks). */
+    livekitStoredEvents: number;
+    webhookOnlyStoredEvents: number;
+  };
 }
 
 /** Everything measured in one run, as written to bench-results/*.json under `figures`. */
@@ -26,6 +43,9 @@ export interface Figures {
     pagesApiSse: FanoutFigures;
     oursSse: FanoutFigures;
   };
+  console?: ConsoleFigures;
+  /** Webhook verification in-process: the SDK's receive (before issue 10) and ours. */
+  webhookVerification?: WebhookVerificationFigures;
   /** A section added later keeps its figures under its own name. */
   [section: string]: unknown;
 }

@@ -10,6 +10,30 @@ export const HTTP = { connections: 50, rounds: 4, seconds: 3, warmupSeconds: 1 }
  */
 export const FANOUT = { perSecond: 5, webhooks: 50, subscriberCounts: [100, 200, 1000] };
 export const IDLE_CONNECTIONS = 1000;
+/**
+ * The console's rooms route is loaded twice: with LiveKit's room API (the loopback stand-in)
+ * holding `rooms` live rooms of `participantsPerRoom` participants (and their webhooks in the
+ * log), and in webhook-only mode (the room API failing) over `webhookOnlyEvents` stored events,
+ * the most it projects (HISTORY_LIMIT in lib/rooms/overview.ts).
+ *
+ * An operator's page asks it once per load and per reconnect: a handful of clients, not the
+ * token route's crowd. Each request makes a call to the room API per live room, so at HTTP's 50
+ * connections most of a request's time is the queue, and on a busy machine a 3 s round can end
+ * before any answer; so it gets `connections`.
+ */
+export const CONSOLE = {
+  rooms: 20,
+  participantsPerRoom: 5,
+  webhookOnlyEvents: 1000,
+  connections: 10,
+  /** A route this much slower than the token's is still cold after HTTP's 1 s warm-up. */
+  warmupSeconds: 3,
+};
+/**
+ * The webhook verification micro-benchmark: this many signed bodies (each its own event id),
+ * verified by each candidate in turn, `rounds` times; the median round is reported.
+ */
+export const WEBHOOK_VERIFICATION = { bodies: 2000, rounds: 7 };
 export const ROOM = "bench-room";
 /**
  * Every server runs with the limiter on (it costs what it costs) but far above the bench's rate;

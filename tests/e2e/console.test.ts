@@ -20,6 +20,7 @@ import {
   type StandInTrack,
 } from "../support/livekit-room-api";
 import { TEST_API_KEY, TEST_API_SECRET, tokenFromServer } from "../support/fixtures";
+import { LIVEKIT_MARKS } from "../support/livekit-marks";
 import { DIST_DIR, ROOT, startServer, type RunningServer } from "../support/server";
 import { waitUntil } from "../support/wait";
 import { sendWebhook } from "../support/webhooks";
@@ -27,13 +28,6 @@ import { sendWebhook } from "../support/webhooks";
 const run = promisify(execFile);
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-/** Strings only LiveKit's packages contain, to tell whether the browser loaded them. */
-const LIVEKIT_MARKS = [
-  "could not establish signal connection", // livekit-client
-  "lk-room-container", // @livekit/components-react
-  "[data-lk-theme", // @livekit/components-styles
-  "X-Livekit-Request-Id", // livekit-server-sdk's Twirp client
-];
 /** A row shows within this deadline; a deadline, not a timing assertion. */
 const SHOWS = { timeout: 5000 };
 

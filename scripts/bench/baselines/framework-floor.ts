@@ -5,7 +5,8 @@
  * links to ours (Turbopack resolves no packages through a symlink out of its root). It answers
  *
  * - GET  /api/health          the emptiest route (our floor's twin),
- * - POST /api/echo            a route that only reads its small JSON body (what every POST pays),
+ * - POST /api/echo            a route that only reads its small JSON body (what every POST pays:
+ *                             the HTTP section's POST floor, sent the same body as each route),
  * - GET  /api/events          the smallest App Router SSE route: a ReadableStream per client,
  *   POST /api/webhook         and a POST that enqueues one shared frame to every open stream,
  * - GET  /api/pages-events    the same with a Pages Router API route (plain `res.write`),
@@ -152,8 +153,13 @@ export async function buildFrameworkFloor(log: (line: string) => void): Promise<
   writeFileSync(stampFile, stamp);
 }
 
-/** Starts the built framework-floor app (with the memory probe) on a free loopback port. */
-export function startFrameworkFloor(): Promise<Service> {
+/**
+ * Starts the built framework-floor app on a free loopback port, by default with the memory probe;
+ * `env` replaces that (the HTTP section gives it the environment our servers get).
+ */
+export function startFrameworkFloor(
+  env: Record<string, string> = probeEnv({ memory: true }),
+): Promise<Service> {
   return startService({
     name: "the framework-floor app",
     args: (port) => [
@@ -165,7 +171,7 @@ export function startFrameworkFloor(): Promise<Service> {
       "127.0.0.1",
     ],
     cwd: FLOOR_DIR,
-    env: probeEnv({ memory: true }),
+    env,
     healthPath: "/api/health",
   });
 }

@@ -19,6 +19,11 @@ export interface LoadTarget {
   pid?: number;
   /** A fresh body and headers for every request (each webhook a new event id). */
   fresh?: () => { body: string; headers: Record<string, string> };
+  /**
+   * The status a request must get, checked once before the target is loaded: a route that
+   * answers something else (a 4xx for a body it does not take) would be measured refusing.
+   */
+  expectStatus?: number;
 }
 
 export interface LoadResult extends LatencySummary {
@@ -113,8 +118,28 @@ export async function runOnce(target: LoadTarget, seconds: number, connections: 
   return outcome;
 }
 
+/** One request to each target that names an `expectStatus`; throws with the answer if it differs. */
+export async function checkAnswers(targets: LoadTarget[]): Promise<void> {
+  for (const target of targets) {
+    if (target.expectStatus === undefined) continue;
+    assertLoopback(target.url);
+    const fresh = target.fresh?.();
+    const response = await fetch(target.url, {
+      method: target.method,
+      headers: { ...target.headers, ...fresh?.headers },
+      body: fresh?.body ?? target.body,
+    });
+    const text = await response.text();
+    if (response.status !== target.expectStatus) {
+      throw new Error(
+        `${target.label}: expected ${target.expectStatus}, got ${response.status}: ${text.slice(0, 300)}`,
+      );
+    }
+  }
+}
+
 /**
- * Warms every target up, then runs them alternately for `rounds` rounds, every other round in
+ * Checks the targets' answers, warms every target up, then runs them alternately for `rounds` rounds, every other round in
  * reverse order (A B C, C B A, …) so no target always follows the same one.
  */
 export async function measureAlternating(
@@ -122,6 +147,7 @@ export async function measureAlternating(
   options: LoadOptions,
   log: (line: string) => void,
 ): Promise<Map<string, LoadResult>> {
+  await checkAnswers(targets);
   for (const target of targets) {
     await runOnce(target, options.warmupSeconds, options.connections);
   }

@@ -3,14 +3,18 @@
  * file beside this one exporting a Section (section.ts), and one line here.
  */
 import type { Section } from "../section";
+import { consoleSection } from "./console";
 import { frameworkSection } from "./framework";
 import { httpSection } from "./http";
 import { oneInstanceSection } from "./one-instance";
 import { redisSection } from "./redis";
+import { webhookVerificationSection } from "./webhook-verification";
 
 export const SECTIONS: Section[] = [
   httpSection,
   oneInstanceSection,
   redisSection,
+  consoleSection,
+  webhookVerificationSection,
   frameworkSection,
 ];
