@@ -207,6 +207,8 @@ describe("landing page", () => {
     await page.evaluate(() => sessionStorage.clear()); // a new visit, not a reload of the room
     await page.goto(server.url);
     await page.getByRole("heading", { name: "Join a room" }).waitFor();
+    // The server renders the form empty and inert; it takes the remembered values once hydrated.
+    await waitUntil(() => page.getByLabel("Your name").isEnabled(), "the form read its storage");
     await expect(page.getByLabel("Room name").inputValue()).resolves.toBe(roomName);
     await expect(page.getByLabel("Your name").inputValue()).resolves.toBe("Rememberer");
   });
