@@ -1,5 +1,5 @@
 import "server-only";
-import { AccessToken, RoomConfiguration } from "livekit-server-sdk";
+import { AccessToken, RoomConfiguration, type VideoGrant } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { HttpError } from "./http";
 import {
@@ -282,15 +282,16 @@ export async function createParticipantToken(
 }
 
 /**
- * An operator token: `roomList` lets it read every room's event stream (like `lk token create --list`).
- * It grants no room join.
+ * A token for the operator side with exactly `grant` (no room join): OPERATOR_GRANT
+ * (lib/rooms/operator) for the console, `{roomList: true}` to read every room's events (like
+ * `lk token create --list`).
  */
 export async function createOperatorToken(
-  identity: string,
-  ttlSeconds: number,
+  grant: VideoGrant,
+  { identity, ttlSeconds }: { identity: string; ttlSeconds: number },
   config: Pick<Config, "apiKey" | "apiSecret">,
 ): Promise<string> {
   const token = new AccessToken(config.apiKey, config.apiSecret, { identity, ttl: ttlSeconds });
-  token.addGrant({ roomList: true });
+  token.addGrant({ ...grant });
   return token.toJwt();
 }

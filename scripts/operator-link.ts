@@ -1,6 +1,7 @@
 /**
  * Prints a link that opens the operator console with its credential:
- * `<base-url>/console#token=<token>`. The token (roomList + roomAdmin, no room: every room) is in
+ * `<base-url>/console#token=<token>`. The token (OPERATOR_GRANT, lib/rooms/operator: roomList +
+ * roomAdmin + roomCreate and no room, the operator credential for every room) is in
  * the fragment, which a browser never sends to a server, so it reaches no server's log; the
  * console moves it to session storage and out of the address bar.
  *
@@ -8,7 +9,8 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config";
-import { createConsoleToken } from "../lib/rooms/operator";
+import { OPERATOR_GRANT } from "../lib/rooms/operator";
+import { createOperatorToken } from "../lib/token";
 
 const usage =
   "usage: npm run operator-link -- [--base-url <url>] [--expires <duration: 90s, 30m, 8h, 7d>] [--identity <name>]";
@@ -57,7 +59,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig({ ...process.env, NODE_ENV: "development" });
-  const token = await createConsoleToken(values.identity, ttl, config);
+  const token = await createOperatorToken(
+    OPERATOR_GRANT,
+    { identity: values.identity, ttlSeconds: ttl },
+    config,
+  );
   console.log(`${base.origin}${base.pathname.replace(/\/+$/, "")}/console#token=${token}`);
   return 0;
 }

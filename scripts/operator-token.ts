@@ -15,6 +15,8 @@ const { values } = parseArgs({
   },
 });
 const config = loadConfig({ ...process.env, NODE_ENV: "development" });
-createOperatorToken(values.identity, Number(values.ttl), config).then((token) =>
-  console.log(token),
-);
+createOperatorToken(
+  { roomList: true },
+  { identity: values.identity, ttlSeconds: Number(values.ttl) },
+  config,
+).then((token) => console.log(token));

@@ -258,7 +258,7 @@ describe("the operator console", () => {
     const page = await newPage();
     await page.goto(link);
     await card(page, room).getByRole("link", { name: room }).click();
-    await page.waitForURL(`${server.url}/console/${room}`);
+    await page.waitForURL(`${server.url}/console/room?name=${room}`);
     const bob = page.locator(`.participant-list li[data-identity="bob"]`);
     await bob.waitFor(SHOWS);
     await page.getByRole("list", { name: `Participants of ${room}` }).waitFor();
@@ -286,6 +286,62 @@ describe("the operator console", () => {
     await page.getByText(`LiveKit ended room ${room}`).waitFor(SHOWS);
     expect(standIn.calls.some((c) => c.method === "DeleteRoom" && c.body.room === room)).toBe(true);
     await page.locator(".room-state", { hasText: "Not live" }).waitFor(SHOWS);
+  });
+
+  it("a participant named `..` in a room named `..`: Remove reaches exactly RemoveParticipant for that identity, and the room is not ended", async () => {
+    for (const room of [uniqueRoom("dots"), "..", "a/b"]) {
+      standIn.rooms.delete(room);
+      await livekitSays("room_started", room);
+      await livekitSays("participant_joined", room, "..");
+      await livekitSays("participant_joined", room, "a/b");
+      const page = await newPage();
+      await page.goto(link);
+      await card(page, room).getByRole("link", { name: room, exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get("name") === room);
+      expect(new URL(page.url()).pathname).toBe("/console/room");
+      const dots = page.locator(`.participant-list li[data-identity=".."]`);
+      await dots.waitFor(SHOWS);
+
+      const before = standIn.calls.length;
+      const actions: string[] = [];
+      page.on("request", (request) => {
+        if (request.url().includes("/api/rooms/")) {
+          actions.push(`${request.method()} ${request.url()} ${request.postData() ?? ""}`);
+        }
+      });
+      await dots.getByRole("button", { name: "Remove" }).click();
+      await dots.getByRole("button", { name: "Remove" }).click();
+      await page.getByText(`LiveKit removed .. from ${room}`).waitFor(SHOWS);
+      expect(
+        standIn.calls
+          .slice(before)
+          .filter((c) => c.method !== "ListRooms" && c.method !== "ListParticipants")
+          .map((c) => [c.method, c.body]),
+      ).toEqual([["RemoveParticipant", { room, identity: ".." }]]);
+      expect(actions).toEqual([
+        `POST ${server.url}/api/rooms/actions ${JSON.stringify({ identity: "..", room, action: "remove-participant" })}`,
+      ]);
+      expect(standIn.rooms.has(room)).toBe(true);
+      await page.locator(`.participant-list li[data-identity="a/b"]`).waitFor(SHOWS);
+      await page.locator(".room-state", { hasText: "Live" }).waitFor(SHOWS);
+      await livekitSays("room_finished", room);
+    }
+  });
+
+  it("a bad percent-encoding in a console path is a clean 404, not a URIError", async () => {
+    for (const path of [
+      "/console/%25",
+      "/console/%E0%A4%A",
+      "/console/room?name=%25",
+      "/console/room",
+    ]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect([200, 400, 404], path).toContain(response.status);
+      await response.text();
+    }
+    expect((await fetch(`${server.url}/console/%25`)).status).toBe(404);
+    expect((await fetch(`${server.url}/console/room`)).status).toBe(404);
+    expect(server.output()).not.toMatch(/URIError/);
   });
 
   it("without a credential says how to get one; a refused one shows the server's message", async () => {
@@ -334,7 +390,7 @@ describe("the operator console", () => {
       expect(await runAxe(page)).toEqual([]);
       await saveScreenshot(page, `console-${viewport.width}x${viewport.height}`);
 
-      await page.goto(`${server.url}/console/${room}`);
+      await page.goto(`${server.url}/console/room?name=${room}`);
       await page.locator(`.participant-list li[data-identity="alice"]`).waitFor(SHOWS);
       await page.getByRole("button", { name: "Remove" }).click();
       expect(await runAxe(page)).toEqual([]);

@@ -5,7 +5,8 @@
  */
 import { AccessToken, type VideoGrant } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConsoleToken } from "@/lib/rooms/operator";
+import { OPERATOR_GRANT } from "@/lib/rooms/operator";
+import { createOperatorToken } from "@/lib/token";
 import type { RoomsOverview } from "@/lib/rooms/overview";
 import { startRoomApiStandIn, type RoomApiStandIn } from "../support/livekit-room-api";
 import { TEST_API_KEY, TEST_API_SECRET, tokenFromServer } from "../support/fixtures";
@@ -41,7 +42,7 @@ const rooms = async (query = "") =>
 beforeAll(async () => {
   standIn = await startRoomApiStandIn();
   server = await startServer({ LIVEKIT_URL: standIn.url, ROOM_API_TIMEOUT_MS: "1000" });
-  operator = await createConsoleToken("ops", 600, keys);
+  operator = await createOperatorToken(OPERATOR_GRANT, { identity: "ops", ttlSeconds: 600 }, keys);
 });
 
 afterAll(async () => {
@@ -125,15 +126,29 @@ describe("GET /api/rooms", () => {
   });
 });
 
+/** `POST /api/rooms/actions` with `{action, room, ...args}`. */
+const act = (token: string | null, body: Record<string, unknown>) =>
+  call("/api/rooms/actions", token, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
 describe("actions", () => {
   it("removes a participant through RemoveParticipant with roomAdmin for that room", async () => {
     standIn.rooms.get("standup")!.participants.push({ sid: "PA_carol", identity: "carol x" });
     const before = standIn.calls.length;
-    const done = await call("/api/rooms/standup/participants/carol%20x", operator, {
-      method: "DELETE",
+    const done = await act(operator, {
+      action: "remove-participant",
+      room: "standup",
+      identity: "carol x",
     });
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ room: "standup", identity: "carol x" });
+    expect(done.body).toMatchObject({
+      action: "remove-participant",
+      room: "standup",
+      identity: "carol x",
+    });
     expect(done.body.message).toMatch(/RemoveParticipant answered OK/);
     const [removal] = standIn.calls.slice(before);
     expect(removal).toMatchObject({
@@ -147,41 +162,102 @@ describe("actions", () => {
     );
   });
 
+  it("no room name or identity changes which LiveKit call an action makes: `..`, `a/b`, `%2e%2e` reach RemoveParticipant as given", async () => {
+    const names = ["..", ".", "a/b", "../..", "%2e%2e", "x?y#z", "..%2F"];
+    standIn.rooms.set("..", { sid: "RM_dots", name: "..", creationTime: "1", participants: [] });
+    for (const identity of names) {
+      standIn.rooms.get("standup")!.participants.push({ sid: `PA_${identity}`, identity });
+      standIn.rooms.get("..")!.participants.push({ sid: `PA_${identity}`, identity });
+    }
+    for (const room of ["standup", ".."]) {
+      for (const identity of names) {
+        const before = standIn.calls.length;
+        const done = await act(operator, { action: "remove-participant", room, identity });
+        expect(done.status, `${room} / ${identity}`).toBe(200);
+        expect(standIn.calls.slice(before).map((c) => [c.method, c.body])).toEqual([
+          ["RemoveParticipant", { room, identity }],
+        ]);
+      }
+    }
+    expect(standIn.rooms.has("standup")).toBe(true);
+    expect(standIn.rooms.has("..")).toBe(true);
+    standIn.rooms.delete("..");
+  });
+
   it("answers LiveKit's own word when it refuses: a participant that is not there is a 404", async () => {
-    const missing = await call("/api/rooms/standup/participants/nobody", operator, {
-      method: "DELETE",
+    const missing = await act(operator, {
+      action: "remove-participant",
+      room: "standup",
+      identity: "nobody",
     });
     expect(missing.status).toBe(404);
     expect(missing.body.errorMessage).toBe("LiveKit answered: participant not found");
   });
 
-  it("refuses actions without roomAdmin for that room (401/403 JSON), and calls LiveKit for none", async () => {
+  it("refuses an unknown verb or a bad argument with a 400 that names the field, before calling LiveKit", async () => {
+    const before = standIn.calls.length;
+    for (const [body, field] of [
+      [{ action: "explode", room: "standup" }, "action"],
+      [{ room: "standup" }, "action"],
+      [{ action: "__proto__", room: "standup" }, "action"],
+      [{ action: "delete-room" }, "room"],
+      [{ action: "delete-room", room: " " }, "room"],
+      [{ action: "delete-room", room: "x".repeat(129) }, "room"],
+      [{ action: "remove-participant", room: "standup" }, "identity"],
+      [{ action: "remove-participant", room: "standup", identity: 7 }, "identity"],
+    ] as const) {
+      const refused = await act(operator, body);
+      expect(refused, JSON.stringify(body)).toMatchObject({ status: 400, body: { field } });
+    }
+    expect(standIn.calls.length).toBe(before);
+  });
+
+  it("grants mean what LiveKit's mean: roomAdmin of the room removes but does not end it, roomCreate ends it, roomAdmin with no room is for none", async () => {
     const before = standIn.calls.length;
     const participant = await tokenFromServer(server.url, "standup", "mallory");
     const listOnly = await tokenWith({ roomList: true });
     const otherRoom = await tokenWith({ roomAdmin: true, room: "elsewhere" });
+    const noRoom = await tokenWith({ roomAdmin: true });
+    const emptyRoom = await tokenWith({ roomAdmin: true, room: "" });
+    const roomAdmin = await tokenWith({ roomAdmin: true, room: "standup" });
+    const remove = { action: "remove-participant", room: "standup", identity: "bob" };
+    const end = { action: "delete-room", room: "standup" };
     for (const [token, status] of [
       [null, 401],
+      [`${operator.slice(0, -4)}AAAA`, 401],
       [participant, 403],
       [listOnly, 403],
       [otherRoom, 403],
+      [noRoom, 403],
+      [emptyRoom, 403],
     ] as const) {
-      for (const path of ["/api/rooms/standup", "/api/rooms/standup/participants/bob"]) {
-        const refused = await call(path, token, { method: "DELETE" });
-        expect(refused.status, `${path} with ${status}`).toBe(status);
+      for (const body of [remove, end]) {
+        const refused = await act(token, body);
+        expect(refused.status, `${body.action} with ${status}`).toBe(status);
         expect(typeof refused.body.errorMessage).toBe("string");
       }
     }
-    const roomAdmin = await tokenWith({ roomAdmin: true, room: "standup" });
-    expect(
-      (await call("/api/rooms/standup/participants/bob", roomAdmin, { method: "DELETE" })).status,
-    ).toBe(200);
+    const notEnough = await act(roomAdmin, end);
+    expect(notEnough.status).toBe(403);
+    expect(notEnough.body.errorMessage).toMatch(/roomCreate/);
+    expect((await act(roomAdmin, remove)).status).toBe(200);
     expect(standIn.calls.slice(before).map((c) => c.method)).toEqual(["RemoveParticipant"]);
   });
 
-  it("ends a room through DeleteRoom", async () => {
+  it("the old path routes are gone: DELETE /api/rooms/<room>[/participants/<identity>] is a JSON 404 and calls LiveKit for none", async () => {
     const before = standIn.calls.length;
-    const done = await call("/api/rooms/standup", operator, { method: "DELETE" });
+    for (const path of ["/api/rooms/standup", "/api/rooms/standup/participants/bob"]) {
+      const gone = await call(path, operator, { method: "DELETE" });
+      expect(gone.status, path).toBe(404);
+      expect(gone.type).toMatch(/^application\/json/);
+    }
+    expect(standIn.calls.length).toBe(before);
+  });
+
+  it("ends a room through DeleteRoom (roomCreate)", async () => {
+    const before = standIn.calls.length;
+    const roomCreate = await tokenWith({ roomCreate: true });
+    const done = await act(roomCreate, { action: "delete-room", room: "standup" });
     expect(done.status).toBe(200);
     expect(done.body.message).toMatch(/DeleteRoom answered OK/);
     const [deletion] = standIn.calls.slice(before);
@@ -260,7 +336,7 @@ describe("when LiveKit's room API cannot be asked", () => {
     expect(overview.reason).toMatch(/cannot be reached .*set LIVEKIT_URL/);
     expect(overview.rooms.map((room) => room.name)).toContain("offline-room");
 
-    const action = await call("/api/rooms/offline-room", operator, { method: "DELETE" });
+    const action = await act(operator, { action: "delete-room", room: "offline-room" });
     expect(action.status).toBe(502);
     expect(action.body.errorMessage).toMatch(/cannot be reached/);
   });

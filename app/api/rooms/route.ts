@@ -16,7 +16,11 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   return answer({}, async () => {
     const config = getConfig();
-    await authorizeOperator(bearerToken(request.headers.get("authorization")), {}, config);
+    await authorizeOperator(
+      bearerToken(request.headers.get("authorization")),
+      { grant: "roomList" },
+      config,
+    );
     const room = new URL(request.url).searchParams.get("room") || null;
     return json(await roomsOverview(room, config, getEventStore()));
   });

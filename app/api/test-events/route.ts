@@ -17,7 +17,7 @@ export async function POST(request: Request): Promise<Response> {
     const token = bearerToken(request.headers.get("authorization"));
     const body = await readJsonObject(request, 4096);
     const wanted = parseTestEventRequest(body);
-    await authorizeOperator(token, { room: wanted.room, admin: true }, config);
+    await authorizeOperator(token, { grant: "roomAdmin", room: wanted.room }, config);
     const { event, result } = await sendTestEvent(wanted, config);
     return json({ eventId: event.id, type: event.event, room: wanted.room, ...result });
   });

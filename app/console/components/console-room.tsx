@@ -8,13 +8,13 @@ import { ConfirmAction } from "./confirm-action";
 import { ConsoleLog } from "./console-log";
 import { ConsoleShell, CredentialRefused } from "./console-shell";
 import { age, trackSummary, words } from "./format";
-import { operatorFetch } from "./operator-api";
+import { roomAction } from "./operator-api";
 import { SourceNotice } from "./source-notice";
 import { TestEventForm } from "./test-event-form";
 import { useNow } from "./use-now";
 import { useRooms } from "./use-rooms";
 
-/** `/console/<room>`: its participants and tracks, the two actions, and its timeline. */
+/** `/console/room?name=<room>`: its participants and tracks, the two actions, and its timeline. */
 export function ConsoleRoom({ room }: { room: string }) {
   return (
     <ConsoleShell>
@@ -34,8 +34,8 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
   if (refused) return <CredentialRefused message={rooms.problem!.message} forget={forget} />;
   const state: RoomState | undefined = rooms.rooms[0];
 
-  const act = async (path: string) => {
-    const answer = await operatorFetch<{ message: string }>(path, token, { method: "DELETE" });
+  const act = async (action: string, args: { identity?: string } = {}) => {
+    const answer = await roomAction(token, action, { ...args, room });
     setOutcome(
       answer.ok && answer.body
         ? { ok: true, message: answer.body.message }
@@ -43,7 +43,6 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
     );
     void rooms.refresh();
   };
-  const base = `/api/rooms/${encodeURIComponent(room)}`;
 
   return (
     <div className="console-grid">
@@ -80,7 +79,7 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
                 label="End room"
                 question={`End room ${room} for everyone in it?`}
                 confirmLabel="End room"
-                run={() => act(base)}
+                run={() => act("delete-room")}
               />
             </>
           )}
@@ -112,9 +111,7 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
                     label="Remove"
                     question={`Remove ${participant.identity} from ${room}?`}
                     confirmLabel="Remove"
-                    run={() =>
-                      act(`${base}/participants/${encodeURIComponent(participant.identity)}`)
-                    }
+                    run={() => act("remove-participant", { identity: participant.identity })}
                   />
                 </li>
               ))}

@@ -34,7 +34,7 @@ export function words(value: string): string {
   return value.toLowerCase().replace(/_/g, " ");
 }
 
-/** The console's address of a room. */
+/** The console's address of a room: its name in the query, never a path segment (`..`, `a/b`). */
 export function roomHref(room: string): string {
-  return `/console/${encodeURIComponent(room)}`;
+  return `/console/room?${new URLSearchParams({ name: room })}`;
 }

@@ -34,3 +34,19 @@ export async function operatorFetch<T>(
       : (body?.errorMessage ?? `the server answered HTTP ${response.status}`),
   };
 }
+
+/**
+ * One operator action (`POST /api/rooms/actions`, lib/rooms/actions): the verb and its
+ * arguments travel in the JSON body, so no room name or identity can change which route or
+ * which LiveKit call it reaches.
+ */
+export function roomAction(
+  token: string,
+  action: string,
+  args: { room: string; identity?: string } & Record<string, unknown>,
+): Promise<ApiAnswer<{ message: string }>> {
+  return operatorFetch<{ message: string }>("/api/rooms/actions", token, {
+    method: "POST",
+    body: JSON.stringify({ ...args, action }),
+  });
+}
