@@ -13,6 +13,9 @@ import {
  * (instrumentation.ts) calls it too, so a wrong variable stops the server with its name.
  */
 
+/** The shortest API secret production accepts: livekit-server's own minimum. */
+export const MIN_API_SECRET_LENGTH = 32;
+
 /** The API key and secret of `livekit-server --dev`: fine on a laptop, never in production. */
 export const DEV_API_KEY = "devkey";
 export const DEV_API_SECRET = "secret";
@@ -142,6 +145,22 @@ export function loadConfig(env: Env): Config {
       "production refuses the well-known development key/secret (devkey/secret). " +
         "Set LIVEKIT_API_KEY and LIVEKIT_API_SECRET to your LiveKit project's keys, " +
         "or set LIVEKIT_ALLOW_DEV_KEYS=true if the dev keys are really intended.",
+    );
+  }
+
+  // LiveKit's own server refuses secrets shorter than this; an HS256 key of a few characters
+  // is found offline from one token, and every token and invite of this server forged with it.
+  const devKeysIntended = usesDevKeys && flag(env, "LIVEKIT_ALLOW_DEV_KEYS");
+  if (
+    env.NODE_ENV === "production" &&
+    apiSecret.length < MIN_API_SECRET_LENGTH &&
+    !devKeysIntended
+  ) {
+    throw new ConfigError(
+      "LIVEKIT_API_SECRET",
+      `production refuses a secret shorter than ${MIN_API_SECRET_LENGTH} characters (LiveKit's own ` +
+        `minimum; this one has ${apiSecret.length}). Use your LiveKit project's secret, or make ` +
+        "one with `openssl rand -base64 32` and give livekit-server the same in its keys.",
     );
   }
 

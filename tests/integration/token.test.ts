@@ -255,10 +255,23 @@ describe("production keys", () => {
     }
   });
 
+  it("refuses to start in production with a secret shorter than LiveKit's 32 characters, saying how to make one", async () => {
+    for (const secret of ["w3ak", "x".repeat(31)]) {
+      const { code, output } = await runServerExpectingExit({
+        LIVEKIT_API_KEY: "k",
+        LIVEKIT_API_SECRET: secret,
+      });
+      expect(code).not.toBe(0);
+      expect(output).toMatch(/LIVEKIT_API_SECRET: production refuses a secret shorter than 32/);
+      expect(output).toMatch(/openssl rand -base64 32/);
+      expect(output).not.toContain(secret);
+    }
+  });
+
   it("names a malformed setting at startup", async () => {
     const { code, output } = await runServerExpectingExit({
       LIVEKIT_API_KEY: "k",
-      LIVEKIT_API_SECRET: "s-not-the-dev-one",
+      LIVEKIT_API_SECRET: "s-not-the-dev-one-0123456789abcdef",
       TOKEN_TTL_SECONDS: "forever",
     });
     expect(code).not.toBe(0);

@@ -56,7 +56,7 @@ describe("loadConfig", () => {
       NODE_ENV: "production",
       TOKEN_ACCESS: "open",
       LIVEKIT_API_KEY: "APIabc",
-      LIVEKIT_API_SECRET: "s3cr3t-value",
+      LIVEKIT_API_SECRET: "s3cr3t-value-0123456789abcdefghijk",
       LIVEKIT_URL: "wss://example.livekit.cloud",
       REDIS_URL: "rediss://default:pw@redis.example:6379",
     });
@@ -69,7 +69,7 @@ describe("loadConfig", () => {
   const production = {
     NODE_ENV: "production",
     LIVEKIT_API_KEY: "APIabc",
-    LIVEKIT_API_SECRET: "s3cr3t-value",
+    LIVEKIT_API_SECRET: "s3cr3t-value-0123456789abcdefghijk",
   };
 
   it("refuses to guess TOKEN_ACCESS in production, naming the variable and both choices", () => {
