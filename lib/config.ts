@@ -66,6 +66,8 @@ export interface Config {
    * webhook log alone, in milliseconds.
    */
   roomApiTimeoutMs: number;
+  /** How long a webhook's body (after its JWT was verified) may take to arrive, in milliseconds. */
+  webhookBodyTimeoutMs: number;
   /** Open event streams one client address may hold on this instance; 0 = no cap. */
   sseMaxStreamsPerClient: number;
   /** Open event streams one credential may hold on this instance; 0 = no cap. */
@@ -209,6 +211,7 @@ export function loadConfig(env: Env): Config {
     sseMaxSeconds: integer(env, "SSE_MAX_SECONDS", 280, 1, 3600),
     sseHeartbeatSeconds: integer(env, "SSE_HEARTBEAT_SECONDS", 15, 1, 3600),
     roomApiTimeoutMs: integer(env, "ROOM_API_TIMEOUT_MS", 2000, 100, 60_000),
+    webhookBodyTimeoutMs: integer(env, "WEBHOOK_BODY_TIMEOUT_MS", 10_000, 100, 120_000),
     sseMaxStreamsPerClient: integer(env, "SSE_MAX_STREAMS_PER_CLIENT", 20, 0, 1_000_000),
     sseMaxStreamsPerCredential: integer(env, "SSE_MAX_STREAMS_PER_CREDENTIAL", 20, 0, 1_000_000),
     onVercel: Boolean(env.VERCEL?.trim()),

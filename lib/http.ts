@@ -122,15 +122,35 @@ export async function answer(
   return response;
 }
 
-/** The JSON answer to what a handler threw; an unexpected error is logged, never shown. */
+/**
+ * The JSON answer to what a handler threw. The cause of every 5xx is logged here, once (an
+ * HttpError's `detail`, e.g. "JWKS unreachable", "Redis down"; an unexpected error's message):
+ * never in the answer, and never a header or body.
+ */
 export function errorResponse(error: unknown): Response {
-  if (isHttpError(error)) return jsonError(error.status, error.message, error.headers, error.field);
-  console.error("unexpected error:", error instanceof Error ? error.message : String(error));
+  if (isHttpError(error)) {
+    if (error.status >= 500) {
+      console.error(
+        `answered ${error.status}: ${JSON.stringify(error.message)} cause=${JSON.stringify(error.detail ?? "")}`,
+      );
+    }
+    return jsonError(error.status, error.message, error.headers, error.field);
+  }
+  console.error(
+    `answered 500: unexpected error ${JSON.stringify(error instanceof Error ? error.message : String(error))}`,
+  );
   return jsonError(500, "internal server error");
 }
 
-/** Reads the body's bytes as received, refusing more than `maxBytes` without buffering it all first. */
-export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
+/**
+ * Reads the body's bytes as received, refusing more than `maxBytes` without buffering it all
+ * first, and (with `timeoutMs`) a body that takes longer than that to arrive (408).
+ */
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+  timeoutMs?: number,
+): Promise<Uint8Array> {
   const tooLarge = () => new HttpError(413, `request body is larger than ${maxBytes} bytes`);
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
@@ -139,9 +159,21 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline =
+    timeoutMs === undefined
+      ? null
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new HttpError(408, `request body took longer than ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        });
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await (deadline
+        ? Promise.race([reader.read(), deadline])
+        : reader.read());
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
@@ -151,8 +183,13 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
       chunks.push(value);
     }
   } catch (error) {
-    if (isHttpError(error)) throw error;
+    if (isHttpError(error)) {
+      if (error.status === 408) await reader.cancel().catch(() => {});
+      throw error;
+    }
     throw new HttpError(400, "request body could not be read");
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks);
 }

@@ -4,7 +4,7 @@ import { TokenVerifier } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { getEventStore } from "./events";
 import type { AppendResult, WebhookEventJson } from "./events/types";
-import { HttpError, isHttpError } from "./http";
+import { HttpError, isHttpError, readBodyBytes } from "./http";
 import { logWebhookAccepted, logWebhookRefused } from "./log";
 
 /** LiveKit's events are a few KB; egress events with many files stay far below this. */
@@ -43,23 +43,19 @@ function verifierFor(config: Pick<Config, "apiKey" | "apiSecret">): TokenVerifie
   return verifier;
 }
 
+type WebhookClaims = Awaited<ReturnType<TokenVerifier["verify"]>>;
+
 /**
- * Verifies a webhook exactly as livekit-server signed it and returns the event as plain JSON.
- *
- * The signature covers the bytes received (livekit-server may or may not put a space after each
- * comma; a body may start with a byte-order mark), so they are hashed as they are, before any
- * decoding. livekit-server-sdk's TokenVerifier checks the JWT (signature, issuer = API key,
- * expiry, with the SDK's clock tolerance); its `sha256` claim is compared in constant time with
- * the body's. Any failure is a 401. A signed body that is not a LiveKit event is a 400. The
- * parsed JSON is kept as sent: int64 values stay strings, unknown fields and types pass through.
+ * The part of a webhook's verification that needs no body: livekit-server-sdk's TokenVerifier
+ * checks the JWT (signature, issuer = API key, expiry, with the SDK's clock tolerance), and a
+ * JWT valid for longer than a delivery is refused. Any failure is a 401.
  */
-export async function verifyWebhook(
-  rawBody: Uint8Array,
+export async function verifyWebhookJwt(
   authorization: string | null,
   config: Pick<Config, "apiKey" | "apiSecret">,
-): Promise<WebhookEventJson> {
+): Promise<WebhookClaims> {
   const jwt = webhookJwt(authorization);
-  let claims: Awaited<ReturnType<TokenVerifier["verify"]>>;
+  let claims: WebhookClaims;
   try {
     claims = await verifierFor(config).verify(jwt);
   } catch (error) {
@@ -71,12 +67,32 @@ export async function verifyWebhook(
       detail: `exp is ${claims.exp - now} s ahead`,
     });
   }
+  return claims;
+}
+
+/**
+ * The rest, on the bytes received (livekit-server may or may not put a space after each comma;
+ * a body may start with a byte-order mark), hashed as they are, before any decoding: the JWT's
+ * `sha256` claim is compared in constant time with the body's (401 if not). A signed body that
+ * is not a LiveKit event is a 400. The parsed JSON is kept as sent: int64 values stay strings,
+ * unknown fields and types pass through.
+ */
+function verifyBody(claims: WebhookClaims, rawBody: Uint8Array): WebhookEventJson {
   const expected = typeof claims.sha256 === "string" ? Buffer.from(claims.sha256, "base64") : null;
   const actual = createHash("sha256").update(rawBody).digest();
   if (!expected || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw new HttpError(401, "the body does not match the signature's sha256");
   }
   return parseEvent(rawBody);
+}
+
+/** Verifies a webhook exactly as livekit-server signed it; returns the event as plain JSON. */
+export async function verifyWebhook(
+  rawBody: Uint8Array,
+  authorization: string | null,
+  config: Pick<Config, "apiKey" | "apiSecret">,
+): Promise<WebhookEventJson> {
+  return verifyBody(await verifyWebhookJwt(authorization, config), rawBody);
 }
 
 /** The signed body as a LiveKit event (a leading byte-order mark is not part of the JSON). */
@@ -128,22 +144,64 @@ function classifyJwtError(error: unknown): HttpError {
 }
 
 /**
- * One webhook delivery, start to end: verify on the exact bytes, append to the event store
- * (once per LiveKit event id), log the decision. Throws HttpError (401/400, or 503 from the
- * store) after logging the refusal. The webhook route and the console's test events call it.
+ * Bodies being read at once, each behind a verified JWT whose sha256 is not yet checked: a
+ * replayed JWT (valid for 5 minutes) could otherwise hold many slow uploads. Beyond this, 503
+ * with Retry-After, which livekit-server retries (docs/security.md).
  */
+export const MAX_WEBHOOK_UPLOADS_IN_FLIGHT = 64;
+let uploadsInFlight = 0;
+
+/**
+ * One webhook request, start to end: the JWT verified before a byte of the body is read, then
+ * the body read (bounded in bytes, in time, and in how many at once), checked against the JWT's
+ * sha256, and appended to the event store (once per LiveKit event id). Each decision is logged
+ * once: a refusal (4xx) here, a failure (5xx) by errorResponse.
+ */
+export async function receiveWebhookRequest(
+  request: Request,
+  config: Pick<Config, "apiKey" | "apiSecret" | "webhookBodyTimeoutMs">,
+): Promise<{ event: WebhookEventJson; result: AppendResult }> {
+  return logged(async () => {
+    const claims = await verifyWebhookJwt(request.headers.get("authorization"), config);
+    if (uploadsInFlight >= MAX_WEBHOOK_UPLOADS_IN_FLIGHT) {
+      throw new HttpError(503, "too many webhook uploads in progress; retry shortly", {
+        headers: { "Retry-After": "1" },
+        detail: `${uploadsInFlight} uploads in flight (MAX_WEBHOOK_UPLOADS_IN_FLIGHT)`,
+      });
+    }
+    uploadsInFlight += 1;
+    let rawBody: Uint8Array;
+    try {
+      rawBody = await readBodyBytes(request, MAX_WEBHOOK_BYTES, config.webhookBodyTimeoutMs);
+    } finally {
+      uploadsInFlight -= 1;
+    }
+    return store(verifyBody(claims, rawBody));
+  });
+}
+
+/** A webhook already in hand (the console's test events): verified and stored the same way. */
 export async function receiveWebhook(
   rawBody: Uint8Array,
   authorization: string | null,
   config: Pick<Config, "apiKey" | "apiSecret">,
 ): Promise<{ event: WebhookEventJson; result: AppendResult }> {
+  return logged(async () => store(await verifyWebhook(rawBody, authorization, config)));
+}
+
+async function store(event: WebhookEventJson) {
+  const result = await getEventStore().append(event);
+  logWebhookAccepted(event, result);
+  return { event, result };
+}
+
+async function logged<T>(receive: () => Promise<T>): Promise<T> {
   try {
-    const event = await verifyWebhook(rawBody, authorization, config);
-    const result = await getEventStore().append(event);
-    logWebhookAccepted(event, result);
-    return { event, result };
+    return await receive();
   } catch (error) {
-    if (isHttpError(error)) logWebhookRefused(error.status, error.detail ?? error.message);
+    if (isHttpError(error) && error.status < 500) {
+      logWebhookRefused(error.status, error.detail ?? error.message);
+    }
     throw error;
   }
 }

@@ -1,7 +1,6 @@
 import { getConfig } from "@/lib/config";
-import { answer, isHttpError, json, methodNotAllowed, readBodyBytes } from "@/lib/http";
-import { logWebhookRefused } from "@/lib/log";
-import { MAX_WEBHOOK_BYTES, receiveWebhook, webhookJwt } from "@/lib/webhook";
+import { answer, json, methodNotAllowed } from "@/lib/http";
+import { receiveWebhookRequest } from "@/lib/webhook";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -9,20 +8,11 @@ export const dynamic = "force-dynamic";
 /**
  * LiveKit's webhooks (also at /webhook and /livekit/webhook). 2xx only once stored; 401 for
  * a bad signature and 400 for a bad body end livekit-server's retries; 503 asks it to retry.
- * A request without a JWT-shaped Authorization is refused before its body is read.
+ * The JWT is verified (signature, issuer, expiry) before the body is read (lib/webhook).
  */
 export async function POST(request: Request): Promise<Response> {
   return answer({}, async () => {
-    const authorization = request.headers.get("authorization");
-    let rawBody: Uint8Array;
-    try {
-      webhookJwt(authorization);
-      rawBody = await readBodyBytes(request, MAX_WEBHOOK_BYTES);
-    } catch (error) {
-      if (isHttpError(error)) logWebhookRefused(error.status, error.detail ?? error.message);
-      throw error;
-    }
-    const { result } = await receiveWebhook(rawBody, authorization, getConfig());
+    const { result } = await receiveWebhookRequest(request, getConfig());
     return json(result.stored ? { id: result.id } : { duplicate: true });
   });
 }
