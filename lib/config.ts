@@ -3,7 +3,7 @@ import {
   TOKEN_ACCESS_MODES,
   type ClientSettableField,
   type TokenAccessMode,
-} from "./limits";
+} from "./shared/limits";
 
 /**
  * Every setting of the server, read from the environment and validated once.

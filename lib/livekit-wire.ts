@@ -10,22 +10,7 @@
  * bundle (a client import fails the build), and it reads no secret itself: callers pass the key.
  */
 import { createHash, createHmac, randomInt } from "node:crypto";
-
-export const EVENT_TYPES = [
-  "room_started",
-  "room_finished",
-  "participant_joined",
-  "participant_left",
-  "participant_connection_aborted",
-  "track_published",
-  "track_unpublished",
-  "egress_started",
-  "egress_updated",
-  "egress_ended",
-  "ingress_started",
-  "ingress_ended",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_CATALOGUE, type EventType } from "./shared/event-catalogue";
 
 const ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -88,7 +73,7 @@ export function buildWebhookEvent(
       { mime: "video/VP9" },
       { mime: "video/AV1" },
     ],
-    numParticipants: type.startsWith("participant") ? 1 : 0,
+    numParticipants: EVENT_CATALOGUE[type].family === "participant" ? 1 : 0,
   };
   const participantSid = stableLivekitId("PA_", `${roomName}\u0000${identity}`);
   const fullParticipant = {
@@ -181,16 +166,16 @@ export function buildWebhookEvent(
     enabled: true,
   };
 
+  const family = EVENT_CATALOGUE[type].family;
   const body: { [key: string]: Json } = { event: type };
-  if (type.startsWith("room_") || type.startsWith("participant_")) body.room = fullRoom;
-  if (type.startsWith("track_")) body.room = { sid: roomSid, name: roomName };
-  if (type.startsWith("egress_")) body.room = { sid: roomSid, name: roomName };
-  if (type.startsWith("ingress_")) body.room = { name: roomName };
-  if (type.startsWith("participant_")) body.participant = fullParticipant;
-  if (type.startsWith("track_")) body.participant = { sid: participantSid, identity };
-  if (type.startsWith("egress_")) body.egressInfo = egressInfo;
-  if (type.startsWith("ingress_")) body.ingressInfo = ingressInfo;
-  if (type.startsWith("track_")) body.track = track;
+  if (family === "room" || family === "participant") body.room = fullRoom;
+  if (family === "track" || family === "egress") body.room = { sid: roomSid, name: roomName };
+  if (family === "ingress") body.room = { name: roomName };
+  if (family === "participant") body.participant = fullParticipant;
+  if (family === "track") body.participant = { sid: participantSid, identity };
+  if (family === "egress") body.egressInfo = egressInfo;
+  if (family === "ingress") body.ingressInfo = ingressInfo;
+  if (family === "track") body.track = track;
   body.id = options.id ?? livekitId("EV_");
   body.createdAt = String(now);
   return body;

@@ -4,7 +4,7 @@
  * but the event's type and its redaction, so the hub, the stream and tests share it.
  */
 import { redactEvent, type Audience } from "./redact";
-import type { StoredEvent } from "./types";
+import type { StoredEvent } from "../shared/event-model";
 
 const encoder = new TextEncoder();
 

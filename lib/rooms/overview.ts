@@ -1,9 +1,10 @@
 import "server-only";
 import type { Config } from "../config";
-import type { EventStore, StoredEvent } from "../events/types";
+import type { EventStore } from "../events/types";
+import type { StoredEvent } from "../shared/event-model";
 import { isHttpError } from "../http";
 import { describeRoomApiFailure, listLiveRooms } from "./livekit-api";
-import { projectRooms, type RoomState } from "./projection";
+import { projectRooms, type RoomState } from "../shared/room-projection";
 
 /** How much of the webhook log the rooms are built from when LiveKit's API cannot be asked. */
 export const HISTORY_LIMIT = 1000;
