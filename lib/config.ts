@@ -1,3 +1,4 @@
+import "server-only";
 import {
   CLIENT_SETTABLE_FIELDS,
   TOKEN_ACCESS_MODES,

@@ -1,14 +1,15 @@
 /**
  * LiveKit's webhook wire format, reproduced: bodies as livekit-server's Go protojson writes them
- * and the JWT it signs them with (../shared/livekit-facts.md). This is the webhook simulator's
+ * and the JWT it signs them with (LiveKit's webhook notifier and its auth package). This is the webhook simulator's
  * code: `npm run webhook`, the tests and the benchmarks use it, and so does the console's
  * "send a test event" (lib/rooms/test-event.ts), so a test event is signed exactly as the
  * simulator signs it.
  *
- * Server side only. It carries no `import "server-only"` marker because the CLIs and benchmarks
- * run it in plain Node (tsx), where that marker throws; node:crypto keeps it out of any browser
- * bundle (a client import fails the build), and it reads no secret itself: callers pass the key.
+ * Server side only, like every lib/ module outside lib/shared: the CLIs and benchmarks run it
+ * with `--conditions=react-server`, under which the marker loads. It reads no secret itself:
+ * callers pass the key.
  */
+import "server-only";
 import { createHash, createHmac, randomInt } from "node:crypto";
 import { EVENT_CATALOGUE, type EventType } from "./shared/event-catalogue";
 

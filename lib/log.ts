@@ -2,6 +2,7 @@
  * One line per webhook decision. Only the event's type, room and id, or the refusal's reason:
  * never a header, a token or a body. Values are JSON-quoted so no input can forge a line.
  */
+import "server-only";
 import { roomOfEvent } from "./shared/event-catalogue";
 import type { AppendResult } from "./events/types";
 import type { WebhookEventJson } from "./shared/event-model";

@@ -1,3 +1,4 @@
+import "server-only";
 import { encodeEventFrame } from "./frames";
 import type { Audience, EventListener } from "./types";
 import type { StoredEvent } from "../shared/event-model";

@@ -1,3 +1,4 @@
+import "server-only";
 import { EventHub } from "./hub";
 import { compareEventIds, EventIdGenerator } from "../shared/event-ids";
 import { SeenIds } from "./seen-ids";

@@ -7,6 +7,7 @@
  * storage (livekit/protocol `livekit_egress.proto`, `livekit_ingress.proto`): those fields are
  * replaced by {@link REDACTED} for participants, wherever they appear in the event.
  */
+import "server-only";
 import type { Audience } from "./types";
 import type { WebhookEventJson } from "../shared/event-model";
 

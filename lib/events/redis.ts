@@ -1,3 +1,4 @@
+import "server-only";
 import { duplicateRedis, redisCommand, sharedRedis, type RedisConnection } from "../redis";
 import { EventHub } from "./hub";
 import { roomOfEvent } from "../shared/event-catalogue";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Config } from "../config";
 import { HttpError, type HeaderGetter } from "../http";
 import { authorizeEventAccess, bearerToken } from "../credentials";

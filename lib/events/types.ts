@@ -1,3 +1,4 @@
+import "server-only";
 import type { StoredEvent, WebhookEventJson } from "../shared/event-model";
 
 /**

@@ -60,6 +60,17 @@ export interface RoomState {
   ingress: IngressState[];
 }
 
+/** What `GET /api/rooms` answers. */
+export interface RoomsOverview {
+  /** Where the participants and tracks come from: LiveKit's room API, or the webhook log alone. */
+  source: "livekit" | "webhooks";
+  /** Why the webhook log alone (LiveKit unreachable, refusing, slow). */
+  reason?: string;
+  /** The newest stored event the answer accounts for: events after it update the rows. */
+  lastEventId: string | null;
+  rooms: RoomState[];
+}
+
 /** Counts of a room's published tracks by kind. */
 export function tracksByKind(room: Pick<RoomState, "participants">): Record<TrackKind, number> {
   const counts: Record<TrackKind, number> = { audio: 0, video: 0, data: 0 };
