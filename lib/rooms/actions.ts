@@ -1,7 +1,7 @@
 import "server-only";
 import type { Config } from "../config";
 import { HttpError } from "../http";
-import { MAX_NAME_LENGTH } from "../limits";
+import { MAX_NAME_LENGTH } from "../shared/limits";
 import { deleteRoom, removeParticipant } from "./livekit-api";
 import type { OperatorNeed } from "./operator";
 
