@@ -153,7 +153,11 @@ export async function readBodyBytes(
   maxBytes: number,
   timeoutMs?: number,
 ): Promise<Uint8Array> {
-  const tooLarge = () => new HttpError(413, `request body is larger than ${maxBytes} bytes`);
+  // Both refusals close the connection once answered: the rest of the body is not read, and a
+  // stalled uploader must not keep its socket until Node's own request timeout (300 s).
+  const closing = { Connection: "close" };
+  const tooLarge = () =>
+    new HttpError(413, `request body is larger than ${maxBytes} bytes`, { headers: closing });
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
@@ -167,7 +171,12 @@ export async function readBodyBytes(
       ? null
       : new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new HttpError(408, `request body took longer than ${timeoutMs} ms`)),
+            () =>
+              reject(
+                new HttpError(408, `request body took longer than ${timeoutMs} ms`, {
+                  headers: closing,
+                }),
+              ),
             timeoutMs,
           );
         });
@@ -178,17 +187,14 @@ export async function readBodyBytes(
         : reader.read());
       if (done) break;
       size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
+      if (size > maxBytes) throw tooLarge();
       chunks.push(value);
     }
   } catch (error) {
-    if (isHttpError(error)) {
-      if (error.status === 408) await reader.cancel().catch(() => {});
-      throw error;
-    }
+    // Not awaited: under Next, cancelling waits for the next chunk of a body that may never come
+    // (the request's async iterator finishes its pending read first), and the answer with it.
+    void reader.cancel().catch(() => {});
+    if (isHttpError(error)) throw error;
     throw new HttpError(400, "request body could not be read");
   } finally {
     clearTimeout(timer);
