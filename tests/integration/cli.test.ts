@@ -31,6 +31,7 @@ describe("npm run operator-token and npm run webhook", () => {
       const { stdout } = await run(
         tsx,
         [
+          "--conditions=react-server",
           "scripts/webhook.ts",
           type!,
           "--room",
