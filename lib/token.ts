@@ -1,5 +1,5 @@
 import "server-only";
-import { AccessToken, RoomConfiguration } from "livekit-server-sdk";
+import { AccessToken, RoomConfiguration, type VideoGrant } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { HttpError } from "./http";
 import {
@@ -281,16 +281,21 @@ export async function createParticipantToken(
   );
 }
 
+/** What an operator token may do; it never joins a room. */
+export type OperatorGrants = Pick<VideoGrant, "roomList" | "roomAdmin" | "room">;
+
 /**
- * An operator token: `roomList` lets it read every room's event stream (like `lk token create --list`).
- * It grants no room join.
+ * An operator token, as `lk token create` makes one: `roomList` reads every room (the rooms routes,
+ * the all-rooms event stream); `roomAdmin` acts on `room`, or on every room when it names none.
+ * `npm run operator-token` prints `{roomList}`; `npm run operator-link` `{roomList, roomAdmin}`.
  */
 export async function createOperatorToken(
+  grants: OperatorGrants,
   identity: string,
   ttlSeconds: number,
   config: Pick<Config, "apiKey" | "apiSecret">,
 ): Promise<string> {
   const token = new AccessToken(config.apiKey, config.apiSecret, { identity, ttl: ttlSeconds });
-  token.addGrant({ roomList: true });
+  token.addGrant(grants);
   return token.toJwt();
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { AccessToken } from "livekit-server-sdk";
 import type { Config } from "../config";
 import { verifyLivekitCredential } from "../credentials";
 import { HttpError } from "../http";
@@ -49,15 +48,4 @@ export async function authorizeOperator(
     throw new HttpError(403, "the console needs a token with the roomList grant");
   }
   return { identity: claims.sub ?? "", expiresAt: Number(claims.exp ?? 0) };
-}
-
-/** The console's credential: roomList to read every room, roomAdmin (no room: every room) to act. */
-export async function createConsoleToken(
-  identity: string,
-  ttlSeconds: number,
-  config: Pick<Config, "apiKey" | "apiSecret">,
-): Promise<string> {
-  const token = new AccessToken(config.apiKey, config.apiSecret, { identity, ttl: ttlSeconds });
-  token.addGrant({ roomList: true, roomAdmin: true });
-  return token.toJwt();
 }

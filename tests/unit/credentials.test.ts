@@ -27,7 +27,7 @@ describe("authorizeEventAccess", () => {
   });
 
   it("lets a roomList token read every room", async () => {
-    const jwt = await createOperatorToken("ops", 60, keys);
+    const jwt = await createOperatorToken({ roomList: true }, "ops", 60, keys);
     expect(await status(jwt, null)).toBe(200);
     expect(await status(jwt, "room-b")).toBe(200);
   });

@@ -1,7 +1,8 @@
 import { AccessToken, type VideoGrant } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
 import { isHttpError } from "@/lib/http";
-import { authorizeOperator, createConsoleToken } from "@/lib/rooms/operator";
+import { authorizeOperator } from "@/lib/rooms/operator";
+import { createOperatorToken } from "@/lib/token";
 
 const config = { apiKey: "unit-key", apiSecret: "unit-secret-0123456789abcdef" };
 
@@ -45,7 +46,12 @@ describe("authorizeOperator", () => {
   });
 
   it("the console's own token reads and acts, and says who and until when", async () => {
-    const consoleToken = await createConsoleToken("ops", 120, config);
+    const consoleToken = await createOperatorToken(
+      { roomList: true, roomAdmin: true },
+      "ops",
+      120,
+      config,
+    );
     const access = await authorizeOperator(consoleToken, { room: "x", admin: true }, config);
     expect(access.identity).toBe("ops");
     expect(access.expiresAt).toBeGreaterThan(Date.now() / 1000 + 100);
