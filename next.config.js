@@ -21,6 +21,19 @@ function checkTokenAccess(phase) {
 }
 
 /**
+ * What of the browser's console `next dev` prints in its terminal. Next forwards warnings and errors
+ * by default, and livekit-client logs several on every Join (and on every reconnect while no LiveKit
+ * server runs), which bury the server's own lines; `DEV_BROWSER_LOGS=warn` (or `error`, `true`)
+ * asks for them.
+ * @returns {boolean | "warn" | "error"}
+ */
+function browserLogsInTerminal() {
+  const value = process.env.DEV_BROWSER_LOGS?.trim().toLowerCase();
+  if (value === "warn" || value === "error") return value;
+  return value === "true";
+}
+
+/**
  * The tutorial clients call `/token` and post webhooks to `/webhook` or `/livekit/webhook`.
  * Rewrites keep every historic path working (`/token` to the tutorial-only token route).
  * @type {import('next').NextConfig}
@@ -29,6 +42,7 @@ const nextConfig = {
   // Lets a second build live beside the main one (parallel local runs); CI uses .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  logging: { browserToTerminal: browserLogsInTerminal() },
   // Bundled, not required from node_modules at run time, so that Next maps `server-only` to
   // nothing in pages/api/events.ts as it does in the App Router (a plain require throws).
   transpilePackages: ["server-only"],

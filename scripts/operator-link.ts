@@ -6,66 +6,43 @@
  * console moves it to session storage and out of the address bar.
  *
  *   npm run operator-link -- [--base-url http://localhost:6080] [--expires 8h] [--identity operator]
+ *
+ * Signed with LIVEKIT_API_KEY / LIVEKIT_API_SECRET, read as Next reads them (scripts/cli.ts); the
+ * default base URL's port is the server's (PORT, else SERVER_PORT, else 6080).
  */
-import { parseArgs } from "node:util";
-import { loadConfig } from "../lib/config";
 import { OPERATOR_GRANT } from "../lib/rooms/operator";
 import { createOperatorToken } from "../lib/token";
+import { loadCliConfig, parseCliArgs, parseDuration, runCli, UsageError } from "./cli";
 
-const usage =
-  "usage: npm run operator-link -- [--base-url <url>] [--expires <duration: 90s, 30m, 8h, 7d>] [--identity <name>]";
+const usage = `usage: npm run operator-link -- [--base-url <url>] [--expires <duration: 90s, 30m, 8h, 7d>] [--identity <name>]
+Prints a link to the operator console with an operator token (read every room, act on any room),
+signed with LIVEKIT_API_KEY and LIVEKIT_API_SECRET from the environment or the .env files.
+--base-url defaults to http://localhost:<PORT>; --expires to 8h.`;
 
-/** "90s", "30m", "8h", "7d" or plain seconds → seconds. */
-function durationSeconds(text: string): number | null {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (!match) return null;
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as "" | "s" | "m" | "h" | "d"];
-  const seconds = Number(match[1]) * unit;
-  return seconds > 0 ? seconds : null;
-}
-
-async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        "base-url": { type: "string", default: `http://localhost:${process.env.PORT || 6080}` },
-        expires: { type: "string", default: "8h" },
-        identity: { type: "string", default: "operator" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const ttl = durationSeconds(values.expires);
-  if (ttl === null) {
-    console.error(`--expires: not a duration: ${JSON.stringify(values.expires)}\n${usage}`);
-    return 2;
-  }
+runCli(usage, async () => {
+  const { values } = parseCliArgs({
+    options: {
+      "base-url": { type: "string" },
+      expires: { type: "string", default: "8h" },
+      identity: { type: "string", default: "operator" },
+    },
+  });
+  const ttl = parseDuration(values.expires);
+  if (ttl === null)
+    throw new UsageError(`--expires: not a duration: ${JSON.stringify(values.expires)}`);
+  const config = loadCliConfig();
+  const baseText = values["base-url"] ?? `http://localhost:${config.port}`;
   let base: URL;
   try {
-    base = new URL(values["base-url"]);
+    base = new URL(baseText);
     if (!/^https?:$/.test(base.protocol)) throw new Error("not http(s)");
   } catch {
-    console.error(
-      `--base-url: not an http(s) URL: ${JSON.stringify(values["base-url"])}\n${usage}`,
-    );
-    return 2;
+    throw new UsageError(`--base-url: not an http(s) URL: ${JSON.stringify(baseText)}`);
   }
-  const config = loadConfig({ ...process.env, NODE_ENV: "development" });
   const token = await createOperatorToken(
     OPERATOR_GRANT,
     { identity: values.identity, ttlSeconds: ttl },
     config,
   );
   console.log(`${base.origin}${base.pathname.replace(/\/+$/, "")}/console#token=${token}`);
-  return 0;
-}
-
-main().then((code) => process.exit(code));
+});

@@ -104,8 +104,7 @@ export function describeRoomApiFailure(error: unknown, config: ApiConfig): strin
     }
     return `LiveKit's room API at ${url} answered ${said}`;
   }
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === "TimeoutError" || name === "AbortError") {
+  if (isTimeout(error)) {
     return `LiveKit's room API at ${url} did not answer within ${config.roomApiTimeoutMs} ms`;
   }
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
@@ -121,7 +120,11 @@ function actionError(error: unknown, config: ApiConfig): HttpError {
   if (error instanceof ServerError && error.status >= 400 && error.status < 500) {
     return new HttpError(502, describeRoomApiFailure(error, config));
   }
-  const message = describeRoomApiFailure(error, config);
-  const timeout = /did not answer/.test(message);
-  return new HttpError(timeout ? 504 : 502, message);
+  return new HttpError(isTimeout(error) ? 504 : 502, describeRoomApiFailure(error, config));
+}
+
+/** The SDK's request timed out (`requestTimeout`: its AbortSignal.timeout) or was aborted. */
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === "TimeoutError" || name === "AbortError";
 }
