@@ -43,9 +43,6 @@ function difference(after: Map<string, number>, before: Map<string, number>) {
   return changed;
 }
 
-const total = (counts: Record<string, number>) =>
-  Object.values(counts).reduce((sum, calls) => sum + calls, 0);
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const event = (room: string) =>
