@@ -24,4 +24,4 @@ export function testConfig(include: string[], testTimeout = 30_000): ViteUserCon
   };
 }
 
-export default defineConfig(testConfig(["tests/{unit,integration,e2e}/**/*.test.ts"]));
+export default defineConfig(testConfig(["tests/{unit,integration,e2e,live}/**/*.test.ts"]));

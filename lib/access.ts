@@ -5,7 +5,8 @@ import { bearerToken } from "./credentials";
 import { HttpError } from "./http";
 import { verifyProviderToken } from "./identity-provider";
 import { looksLikeInvite, verifyInvite } from "./invite";
-import { MAX_NAME_LENGTH, type ClientSettableField } from "./limits";
+import { newIdentity } from "./shared/identity";
+import type { ClientSettableField } from "./shared/limits";
 import { FIELD_NAMES, type ParticipantGrant, type ParticipantRequest } from "./token";
 
 /**
@@ -77,11 +78,9 @@ function randomHex(bytes = 4): string {
   return randomBytes(bytes).toString("hex");
 }
 
-/** A new identity from a display name: `<name>-<8 hex>`, like the page's, within the bound. */
+/** A new identity from a display name, by the page's rule (lib/shared/identity). */
 function uniqueIdentity(name: string | undefined, fallback: string): string {
-  const suffix = randomHex();
-  const base = (name?.trim() || fallback).slice(0, MAX_NAME_LENGTH - suffix.length - 1);
-  return `${base}-${suffix}`;
+  return newIdentity(name?.trim() || fallback);
 }
 
 /** Decides what token, if any, `request` gets. */

@@ -12,6 +12,7 @@
  * IPv6 addresses are keyed by their /64: one subscriber usually holds a whole /64 and can
  * rotate addresses inside it at will.
  */
+import "server-only";
 import type { HeaderGetter } from "./http";
 
 export interface AddressSettings {

@@ -1,9 +1,10 @@
+import "server-only";
 import {
   CLIENT_SETTABLE_FIELDS,
   TOKEN_ACCESS_MODES,
   type ClientSettableField,
   type TokenAccessMode,
-} from "./limits";
+} from "./shared/limits";
 
 /**
  * Every setting of the server, read from the environment and validated once.

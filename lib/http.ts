@@ -2,6 +2,8 @@
  * The HTTP edge shared by every route: JSON answers, JSON errors, CORS and bounded body reading.
  * Built on the standard Request/Response so it is tested without a Next.js server.
  */
+import "server-only";
+
 /** A plain field, not the prototype: the App Router's bundle and pages/api's each hold a copy of
  * this module, and the event store (one per process, on globalThis) throws its creator's copy. */
 const HTTP_ERROR_BRAND = "livekit-app-server.HttpError";

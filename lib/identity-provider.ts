@@ -2,6 +2,7 @@ import "server-only";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import type { TokenAuthConfig } from "./config";
 import { HttpError } from "./http";
+import { MAX_NAME_LENGTH } from "./shared/limits";
 
 /**
  * Your identity provider's JWTs (OIDC ID tokens or access tokens) as credentials for a LiveKit
@@ -91,10 +92,10 @@ export async function verifyProviderToken(
     );
   }
   const subject = payload.sub!;
-  if (subject === "" || subject.length > 128) {
-    throw new HttpError(401, "the credential's sub must be 1 to 128 characters");
+  if (subject === "" || subject.length > MAX_NAME_LENGTH) {
+    throw new HttpError(401, `the credential's sub must be 1 to ${MAX_NAME_LENGTH} characters`);
   }
   const name =
     typeof payload.name === "string" && payload.name.trim() !== "" ? payload.name : undefined;
-  return { subject, name: name?.slice(0, 128) };
+  return { subject, name: name?.slice(0, MAX_NAME_LENGTH) };
 }

@@ -3,7 +3,7 @@ import { hkdfSync, randomUUID } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
 import type { Config } from "./config";
 import { HttpError } from "./http";
-import { MAX_NAME_LENGTH } from "./limits";
+import { MAX_NAME_LENGTH } from "./shared/limits";
 
 /**
  * Invites: join links for people, made by `npm run invite`. An invite is a JWT that names one room

@@ -1,31 +1,17 @@
 /**
  * LiveKit's webhook wire format, reproduced: bodies as livekit-server's Go protojson writes them
- * and the JWT it signs them with (../shared/livekit-facts.md). This is the webhook simulator's
+ * and the JWT it signs them with (LiveKit's webhook notifier and its auth package). This is the webhook simulator's
  * code: `npm run webhook`, the tests and the benchmarks use it, and so does the console's
  * "send a test event" (lib/rooms/test-event.ts), so a test event is signed exactly as the
  * simulator signs it.
  *
- * Server side only. It carries no `import "server-only"` marker because the CLIs and benchmarks
- * run it in plain Node (tsx), where that marker throws; node:crypto keeps it out of any browser
- * bundle (a client import fails the build), and it reads no secret itself: callers pass the key.
+ * Server side only, like every lib/ module outside lib/shared: the CLIs and benchmarks run it
+ * with `--conditions=react-server`, under which the marker loads. It reads no secret itself:
+ * callers pass the key.
  */
+import "server-only";
 import { createHash, createHmac, randomInt } from "node:crypto";
-
-export const EVENT_TYPES = [
-  "room_started",
-  "room_finished",
-  "participant_joined",
-  "participant_left",
-  "participant_connection_aborted",
-  "track_published",
-  "track_unpublished",
-  "egress_started",
-  "egress_updated",
-  "egress_ended",
-  "ingress_started",
-  "ingress_ended",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_CATALOGUE, type EventType } from "./shared/event-catalogue";
 
 const ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -88,7 +74,7 @@ export function buildWebhookEvent(
       { mime: "video/VP9" },
       { mime: "video/AV1" },
     ],
-    numParticipants: type.startsWith("participant") ? 1 : 0,
+    numParticipants: EVENT_CATALOGUE[type].family === "participant" ? 1 : 0,
   };
   const participantSid = stableLivekitId("PA_", `${roomName}\u0000${identity}`);
   const fullParticipant = {
@@ -181,16 +167,16 @@ export function buildWebhookEvent(
     enabled: true,
   };
 
+  const family = EVENT_CATALOGUE[type].family;
   const body: { [key: string]: Json } = { event: type };
-  if (type.startsWith("room_") || type.startsWith("participant_")) body.room = fullRoom;
-  if (type.startsWith("track_")) body.room = { sid: roomSid, name: roomName };
-  if (type.startsWith("egress_")) body.room = { sid: roomSid, name: roomName };
-  if (type.startsWith("ingress_")) body.room = { name: roomName };
-  if (type.startsWith("participant_")) body.participant = fullParticipant;
-  if (type.startsWith("track_")) body.participant = { sid: participantSid, identity };
-  if (type.startsWith("egress_")) body.egressInfo = egressInfo;
-  if (type.startsWith("ingress_")) body.ingressInfo = ingressInfo;
-  if (type.startsWith("track_")) body.track = track;
+  if (family === "room" || family === "participant") body.room = fullRoom;
+  if (family === "track" || family === "egress") body.room = { sid: roomSid, name: roomName };
+  if (family === "ingress") body.room = { name: roomName };
+  if (family === "participant") body.participant = fullParticipant;
+  if (family === "track") body.participant = { sid: participantSid, identity };
+  if (family === "egress") body.egressInfo = egressInfo;
+  if (family === "ingress") body.ingressInfo = ingressInfo;
+  if (family === "track") body.track = track;
   body.id = options.id ?? livekitId("EV_");
   body.createdAt = String(now);
   return body;

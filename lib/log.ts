@@ -2,7 +2,10 @@
  * One line per webhook decision. Only the event's type, room and id, or the refusal's reason:
  * never a header, a token or a body. Values are JSON-quoted so no input can forge a line.
  */
-import { roomOfEvent, type AppendResult, type WebhookEventJson } from "./events/types";
+import "server-only";
+import { roomOfEvent } from "./shared/event-catalogue";
+import type { AppendResult } from "./events/types";
+import type { WebhookEventJson } from "./shared/event-model";
 
 export function logWebhookAccepted(event: WebhookEventJson, result: AppendResult): void {
   const outcome = result.stored ? `stored=${result.id}` : "duplicate";

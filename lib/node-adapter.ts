@@ -3,6 +3,7 @@
  * getter, answers written to a Node response, and an event stream written straight to the socket.
  * Everything else in lib/ speaks the web's Request/Response; this is the only bridge.
  */
+import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HeaderGetter } from "./http";
 import { SSE_HEADERS } from "./events/frames";

@@ -3,6 +3,7 @@
  * depends on LIVEKIT_URL, a runtime setting, and carries a fresh nonce for Next's scripts.
  * (The API's headers do not depend on any setting: next.config.js `headers()` sets them.)
  */
+import "server-only";
 
 /**
  * Where the browser may connect besides this origin: LiveKit's signalling WebSocket and its

@@ -2,7 +2,7 @@ import "server-only";
 import { decideAccess } from "./access";
 import { getConfig } from "./config";
 import { answer, corsHeaders, json, preflight, readJsonObject, type CorsPolicy } from "./http";
-import { MAX_TOKEN_BODY_BYTES } from "./limits";
+import { MAX_TOKEN_BODY_BYTES } from "./shared/limits";
 import { checkTokenRateLimit } from "./rate-limit";
 import {
   dialectOf,

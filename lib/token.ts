@@ -10,7 +10,7 @@ import {
   MAX_METADATA_LENGTH,
   MAX_NAME_LENGTH,
   MAX_ROOM_CONFIG_LENGTH,
-} from "./limits";
+} from "./shared/limits";
 
 /**
  * Two request dialects reach /api/token: the tutorial servers' `{roomName, participantName}`

@@ -3,7 +3,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { TokenVerifier } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { getEventStore } from "./events";
-import type { AppendResult, WebhookEventJson } from "./events/types";
+import type { AppendResult } from "./events/types";
+import type { WebhookEventJson } from "./shared/event-model";
 import { HttpError, isHttpError } from "./http";
 import { logWebhookAccepted, logWebhookRefused } from "./log";
 

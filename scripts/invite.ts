@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { loadEnvConfig } from "@next/env";
 import { loadConfig } from "../lib/config";
 import { createInvite, DEFAULT_INVITE_SECONDS } from "../lib/invite";
-import { INVITE_FRAGMENT_KEY } from "../lib/limits";
+import { INVITE_FRAGMENT_KEY } from "../lib/shared/limits";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 

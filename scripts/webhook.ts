@@ -6,14 +6,8 @@
  * The key and secret come from LIVEKIT_API_KEY / LIVEKIT_API_SECRET (default devkey / secret).
  */
 import { parseArgs } from "node:util";
-import {
-  buildWebhookEvent,
-  encodeWireJson,
-  EVENT_TYPES,
-  postWebhook,
-  signWebhook,
-  type EventType,
-} from "../lib/livekit-wire";
+import { buildWebhookEvent, encodeWireJson, postWebhook, signWebhook } from "../lib/livekit-wire";
+import { EVENT_TYPES, type EventType } from "../lib/shared/event-catalogue";
 
 const usage = `usage: npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--spaced] [--id EV_...]
 event types: ${EVENT_TYPES.join(", ")}`;

@@ -2,13 +2,13 @@
 
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { newIdentity } from "@/lib/shared/identity";
 import { JoinForm } from "./join-form";
 import { ProtectedNotice } from "./protected-notice";
 import {
   forgetInvite,
   invitedRoom,
   JoinError,
-  newIdentity,
   readInRoom,
   readRemembered,
   remember,

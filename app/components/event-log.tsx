@@ -3,7 +3,8 @@
 import { Fragment, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { EmptyLog } from "./empty-log";
 import { EventRow } from "./event-row";
-import { FAMILIES, KNOWN_TYPES, matchesFilter, type Family, type LogFilter } from "./event-summary";
+import { EVENT_TYPES, FAMILIES } from "@/lib/shared/event-catalogue";
+import { matchesFilter, type LogFilter } from "./event-summary";
 import { useEventStream, type StreamStatus } from "./use-event-stream";
 import { StreamProblem } from "./stream-problem";
 
@@ -12,15 +13,6 @@ const STATUS_LABEL: Record<StreamStatus, string> = {
   live: "Live",
   reconnecting: "Reconnecting",
   offline: "Offline",
-};
-
-const FAMILY_LABEL: Record<Family, string> = {
-  room: "Room",
-  participant: "Participant",
-  track: "Track",
-  egress: "Egress",
-  ingress: "Ingress",
-  other: "Other",
 };
 
 /** Pixels from the bottom within which the log counts as "at the newest row". */
@@ -93,7 +85,7 @@ export function EventLog({
     });
 
   const unknownTypes = useMemo(() => {
-    const known = new Set(Object.values(KNOWN_TYPES).flat());
+    const known = new Set<string>(EVENT_TYPES);
     return [...new Set(entries.map((entry) => entry.event.event))].filter((t) => !known.has(t));
   }, [entries]);
 
@@ -124,12 +116,12 @@ export function EventLog({
             <optgroup label="By family">
               {FAMILIES.map((family) => (
                 <option key={family} value={`family:${family}`}>
-                  {FAMILY_LABEL[family]} events
+                  {family[0]!.toUpperCase() + family.slice(1)} events
                 </option>
               ))}
             </optgroup>
             <optgroup label="By type">
-              {[...Object.values(KNOWN_TYPES).flat(), ...unknownTypes].map((type) => (
+              {[...EVENT_TYPES, ...unknownTypes].map((type) => (
                 <option key={type} value={`type:${type}`}>
                   {type}
                 </option>

@@ -1,7 +1,8 @@
 "use client";
 
 import { CopyButton } from "./copy-button";
-import { familyOf, formatTime, subjectOf, timeOf, type LogEntry } from "./event-summary";
+import { familyOf, summaryOf } from "@/lib/shared/event-catalogue";
+import { formatTime, timeOf, type LogEntry } from "./event-summary";
 
 /** One webhook event: time, type (coloured by family) and subject; opens to its raw JSON. */
 export function EventRow({
@@ -16,7 +17,7 @@ export function EventRow({
   const type = entry.event.event;
   const family = familyOf(type);
   const time = timeOf(entry);
-  const subject = subjectOf(entry.event);
+  const subject = summaryOf(entry.event);
   const detailId = `event-${entry.id}`;
   const json = JSON.stringify(entry.event, null, 2);
   return (

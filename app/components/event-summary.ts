@@ -1,76 +1,14 @@
 /**
- * How one webhook event reads in the event log: its family (for the row's look), its subject
- * and its time. Pure functions over the SSE payload, so they are tested without a browser.
- * Only types and the pure id order come from lib/: nothing of the server's runs in the page.
+ * How the event log reads: an event's time, the log's filters and merging. Pure functions over
+ * the SSE payload, so they are tested without a browser. What each event type is (its family,
+ * its subject) is the catalogue's (lib/shared/event-catalogue).
  */
-import { compareEventIds } from "@/lib/events/ids";
-import type { StoredEvent, WebhookEventJson } from "@/lib/events/types";
+import { familyOf, type Family } from "@/lib/shared/event-catalogue";
+import { compareEventIds } from "@/lib/shared/event-ids";
+import type { StoredEvent } from "@/lib/shared/event-model";
 
-/** What `/api/events` sends as each message's `data`: the store's event, as the server keeps it. */
+/** What `/api/events` sends as each message's `data`. */
 export type LogEntry = StoredEvent;
-export type LogEvent = WebhookEventJson;
-
-export const FAMILIES = ["room", "participant", "track", "egress", "ingress", "other"] as const;
-export type Family = (typeof FAMILIES)[number];
-
-/** The event types livekit-server sends today, by family; newer ones land in "other". */
-export const KNOWN_TYPES: Record<Exclude<Family, "other">, string[]> = {
-  room: ["room_started", "room_finished"],
-  participant: ["participant_joined", "participant_left", "participant_connection_aborted"],
-  track: ["track_published", "track_unpublished"],
-  egress: ["egress_started", "egress_updated", "egress_ended"],
-  ingress: ["ingress_started", "ingress_ended"],
-};
-
-export function familyOf(type: string): Family {
-  const prefix = type.split("_", 1)[0] ?? "";
-  return (FAMILIES as readonly string[]).includes(prefix) && prefix !== "other"
-    ? (prefix as Family)
-    : "other";
-}
-
-/** SCREEN_SHARE_AUDIO → "screen share audio". */
-function words(value: string): string {
-  return value.toLowerCase().replace(/_/g, " ");
-}
-
-/** "Alice (alice-3f9c)" when the display name differs from the identity, else the identity. */
-export function participantLabel(participant: LogEvent["participant"]): string | null {
-  const identity = participant?.identity;
-  const name = participant?.name;
-  if (identity && name && name !== identity) return `${name} (${identity})`;
-  return identity || name || null;
-}
-
-/**
- * The row's subject: who or what the event is about. protojson omits zero values, so a track
- * without `type` is an audio track (TrackType AUDIO = 0).
- */
-export function subjectOf(event: LogEvent): string {
-  const family = familyOf(event.event);
-  const who = participantLabel(event.participant);
-  if (family === "track") {
-    const track = event.track ?? {};
-    const source = track.source ? words(track.source) : "unknown source";
-    const kind = words(track.type ?? "AUDIO");
-    return [who, `${source} · ${kind}`].filter(Boolean).join(" — ");
-  }
-  if (family === "participant" && who) return who;
-  if (family === "egress" && event.egressInfo) {
-    const { egressId, status } = event.egressInfo as { egressId?: string; status?: string };
-    return [egressId, status && words(status.replace(/^EGRESS_/, ""))].filter(Boolean).join(" · ");
-  }
-  if (family === "ingress" && event.ingressInfo) {
-    const { ingressId, name, state } = event.ingressInfo as {
-      ingressId?: string;
-      name?: string;
-      state?: { status?: string };
-    };
-    const status = state?.status && words(state.status.replace(/^ENDPOINT_/, ""));
-    return [name || ingressId, status].filter(Boolean).join(" · ");
-  }
-  return who ?? event.room?.name ?? "";
-}
 
 /** When LiveKit says the event happened (`createdAt`, Unix seconds), else when it was stored. */
 export function timeOf(entry: LogEntry): Date {

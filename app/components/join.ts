@@ -3,7 +3,7 @@
  * invite this tab was opened with, and the token request (livekit-client's TokenSource.endpoint,
  * imported only when the user joins).
  */
-import { INVITE_FRAGMENT_KEY, MAX_NAME_LENGTH } from "@/lib/limits";
+import { INVITE_FRAGMENT_KEY } from "@/lib/shared/limits";
 
 export interface JoinValues {
   roomName: string;
@@ -67,23 +67,6 @@ export const remember = (values: JoinValues) => writeJson(local(), REMEMBERED_KE
 export const readInRoom = () => readJson(session(), IN_ROOM_KEY);
 export const rememberInRoom = (values: JoinValues | null) =>
   writeJson(session(), IN_ROOM_KEY, values);
-
-/**
- * An identity of this join alone: LiveKit allows one connection per identity in a room, so two
- * tabs with the same display name would throw each other out if the name were the identity.
- * The typed name stays the participant name that everyone sees.
- */
-export function newIdentity(participantName: string, random: () => string = randomSuffix): string {
-  const suffix = random();
-  const base = participantName.trim().slice(0, MAX_NAME_LENGTH - suffix.length - 1);
-  return `${base}-${suffix}`;
-}
-
-function randomSuffix(): string {
-  const bytes = new Uint8Array(4);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 /** The request fields of the standard endpoint, as the form's fields (identity comes from the name). */
 const FORM_FIELDS: Record<string, JoinField> = {

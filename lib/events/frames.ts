@@ -3,8 +3,9 @@
  * every frame this server writes is encoded here, and nowhere else. Pure: no imports of ours
  * but the event's type and its redaction, so the hub, the stream and tests share it.
  */
+import "server-only";
 import { redactEvent, type Audience } from "./redact";
-import type { StoredEvent } from "./types";
+import type { StoredEvent } from "../shared/event-model";
 
 const encoder = new TextEncoder();
 

@@ -1,5 +1,7 @@
+import "server-only";
 import { encodeEventFrame } from "./frames";
-import type { Audience, EventListener, StoredEvent } from "./types";
+import type { Audience, EventListener } from "./types";
+import type { StoredEvent } from "../shared/event-model";
 
 /**
  * In-process fan-out: each published event is encoded once per audience that asks for it (a

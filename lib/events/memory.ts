@@ -1,17 +1,17 @@
+import "server-only";
 import { EventHub } from "./hub";
-import { compareEventIds, EventIdGenerator } from "./ids";
+import { compareEventIds, EventIdGenerator } from "../shared/event-ids";
 import { SeenIds } from "./seen-ids";
-import {
-  roomOfEvent,
-  type AppendResult,
-  type EventListener,
-  type EventStore,
-  type LogBounds,
-  type ReadOptions,
-  type StoreHealth,
-  type StoredEvent,
-  type WebhookEventJson,
+import { roomOfEvent } from "../shared/event-catalogue";
+import type {
+  AppendResult,
+  EventListener,
+  EventStore,
+  LogBounds,
+  ReadOptions,
+  StoreHealth,
 } from "./types";
+import type { StoredEvent, WebhookEventJson } from "../shared/event-model";
 
 /**
  * How long a delivered event's id is remembered, whatever the log's size: longer than a

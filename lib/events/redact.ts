@@ -7,7 +7,9 @@
  * storage (livekit/protocol `livekit_egress.proto`, `livekit_ingress.proto`): those fields are
  * replaced by {@link REDACTED} for participants, wherever they appear in the event.
  */
-import type { Audience, WebhookEventJson } from "./types";
+import "server-only";
+import type { Audience } from "./types";
+import type { WebhookEventJson } from "../shared/event-model";
 
 export type { Audience };
 

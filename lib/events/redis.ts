@@ -1,17 +1,17 @@
+import "server-only";
 import { duplicateRedis, redisCommand, sharedRedis, type RedisConnection } from "../redis";
 import { EventHub } from "./hub";
-import {
-  roomOfEvent,
-  storeUnavailable,
-  type AppendResult,
-  type EventListener,
-  type EventStore,
-  type LogBounds,
-  type ReadOptions,
-  type StoreHealth,
-  type StoredEvent,
-  type WebhookEventJson,
+import { roomOfEvent } from "../shared/event-catalogue";
+import { storeUnavailable } from "./unavailable";
+import type {
+  AppendResult,
+  EventListener,
+  EventStore,
+  LogBounds,
+  ReadOptions,
+  StoreHealth,
 } from "./types";
+import type { StoredEvent, WebhookEventJson } from "../shared/event-model";
 
 export interface RedisEventStoreOptions {
   url: string;

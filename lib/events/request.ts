@@ -1,7 +1,8 @@
+import "server-only";
 import type { Config } from "../config";
 import { HttpError, type HeaderGetter } from "../http";
 import { authorizeEventAccess, bearerToken } from "../credentials";
-import { isEventId } from "./ids";
+import { isEventId } from "../shared/event-ids";
 import type { Audience } from "./types";
 
 /** The most history one request may ask for with `limit`. */

@@ -4,6 +4,8 @@
  * even after its event left the in-memory log. Time-ordered (every id lives equally long, so
  * the Map's insertion order is expiry order), swept from the front, with a hard cap on entries.
  */
+import "server-only";
+
 export class SeenIds {
   /** id → Unix ms at which it may be forgotten. */
   private readonly expiries = new Map<string, number>();

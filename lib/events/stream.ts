@@ -1,3 +1,4 @@
+import "server-only";
 import { HttpError } from "../http";
 import {
   encodeComment,
@@ -8,8 +9,9 @@ import {
   type EndReason,
   type GapInfo,
 } from "./frames";
-import { compareEventIds, eventIdTime } from "./ids";
-import type { Audience, EventStore, StoredEvent } from "./types";
+import { compareEventIds, eventIdTime } from "../shared/event-ids";
+import type { Audience, EventStore } from "./types";
+import type { StoredEvent } from "../shared/event-model";
 
 export interface EventStreamOptions {
   store: EventStore;

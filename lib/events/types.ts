@@ -1,33 +1,9 @@
-import { HttpError } from "../http";
+import "server-only";
+import type { StoredEvent, WebhookEventJson } from "../shared/event-model";
 
 /**
  * The event log's contract. Two implementations (memory, Redis) pass one contract test suite.
  */
-
-/**
- * A webhook event as LiveKit sent it (protojson): lowerCamelCase, int64 values as strings,
- * enums as names. Only the fields the server reads are typed; everything else passes through.
- */
-export interface WebhookEventJson {
-  event: string;
-  id: string;
-  createdAt?: string;
-  room?: { name?: string; sid?: string; [field: string]: unknown };
-  participant?: { identity?: string; name?: string; sid?: string; [field: string]: unknown };
-  track?: { sid?: string; source?: string; type?: string; [field: string]: unknown };
-  egressInfo?: { roomName?: string; [field: string]: unknown };
-  ingressInfo?: { roomName?: string; [field: string]: unknown };
-  [field: string]: unknown;
-}
-
-/** One event in the log. `id` is the store's, monotonic and usable as an SSE id. */
-export interface StoredEvent {
-  id: string;
-  /** Unix milliseconds at which this server stored it. */
-  receivedAt: number;
-  room: string | null;
-  event: WebhookEventJson;
-}
 
 export type AppendResult =
   | { stored: true; id: string }
@@ -86,22 +62,4 @@ export interface StoreHealth {
   events: number;
   subscribers: number;
   detail?: string;
-}
-
-/**
- * The store cannot take or give events now (Redis down): a 503, so livekit-server retries the
- * webhook and EventSource reconnects. `detail` holds the reason for the log, not the client.
- */
-export function storeUnavailable(detail: string): HttpError {
-  return new HttpError(503, "the event store is unavailable; retry later", {
-    headers: { "Retry-After": "1" },
-    detail,
-  });
-}
-
-/** The room an event belongs to, wherever LiveKit puts it for that event type. */
-export function roomOfEvent(event: WebhookEventJson): string | null {
-  const name =
-    event.room?.name ?? event.egressInfo?.roomName ?? event.ingressInfo?.roomName ?? null;
-  return typeof name === "string" && name !== "" ? name : null;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { RoomServiceClient, ServerError } from "livekit-server-sdk";
 import type { Config } from "../config";
 import { HttpError } from "../http";
-import type { ParticipantState, RoomState, TrackKind, TrackState } from "./projection";
+import type { ParticipantState, RoomState, TrackKind, TrackState } from "../shared/room-projection";
 
 /**
  * LiveKit's room API through livekit-server-sdk's RoomServiceClient (Twirp at LIVEKIT_URL, with

@@ -1,23 +1,13 @@
 import "server-only";
 import type { Config } from "../config";
-import type { EventStore, StoredEvent } from "../events/types";
+import type { EventStore } from "../events/types";
+import type { StoredEvent } from "../shared/event-model";
 import { isHttpError } from "../http";
 import { describeRoomApiFailure, listLiveRooms } from "./livekit-api";
-import { projectRooms, type RoomState } from "./projection";
+import { projectRooms, type RoomState, type RoomsOverview } from "../shared/room-projection";
 
 /** How much of the webhook log the rooms are built from when LiveKit's API cannot be asked. */
 export const HISTORY_LIMIT = 1000;
-
-/** What `GET /api/rooms` answers. */
-export interface RoomsOverview {
-  /** Where the participants and tracks come from: LiveKit's room API, or the webhook log alone. */
-  source: "livekit" | "webhooks";
-  /** Why the webhook log alone (LiveKit unreachable, refusing, slow). */
-  reason?: string;
-  /** The newest stored event the answer accounts for: events after it update the rows. */
-  lastEventId: string | null;
-  rooms: RoomState[];
-}
 
 /**
  * The live rooms now (with `room`: that room, live or not). Participants and tracks come from

@@ -1,14 +1,11 @@
 import "server-only";
 import type { Config } from "../config";
-import type { AppendResult, WebhookEventJson } from "../events/types";
+import type { AppendResult } from "../events/types";
+import type { WebhookEventJson } from "../shared/event-model";
 import { HttpError } from "../http";
-import {
-  buildWebhookEvent,
-  encodeWireJson,
-  EVENT_TYPES,
-  signWebhook,
-  type EventType,
-} from "../livekit-wire";
+import { buildWebhookEvent, encodeWireJson, signWebhook } from "../livekit-wire";
+import { EVENT_TYPES, isEventType, type EventType } from "../shared/event-catalogue";
+import { MAX_NAME_LENGTH } from "../shared/limits";
 import { receiveWebhook } from "../webhook";
 
 /** A test event as an operator (or, in development, the page) asks for it. */
@@ -18,15 +15,13 @@ export interface TestEventRequest {
   identity: string;
 }
 
-const MAX_NAME = 128;
-
 function name(body: Record<string, unknown>, field: string, fallback?: string): string {
   const value = body[field] ?? fallback;
   if (typeof value !== "string" || value.trim() === "") {
     throw new HttpError(400, `${field} must be a non-empty string`, { field });
   }
-  if (value.length > MAX_NAME) {
-    throw new HttpError(400, `${field} must be at most ${MAX_NAME} characters`, { field });
+  if (value.length > MAX_NAME_LENGTH) {
+    throw new HttpError(400, `${field} must be at most ${MAX_NAME_LENGTH} characters`, { field });
   }
   return value;
 }
@@ -35,10 +30,10 @@ function name(body: Record<string, unknown>, field: string, fallback?: string): 
 export function parseTestEventRequest(body: Record<string, unknown>): TestEventRequest {
   const room = name(body, "room");
   const type = body.type ?? "room_started";
-  if (typeof type !== "string" || !(EVENT_TYPES as readonly string[]).includes(type)) {
+  if (!isEventType(type)) {
     throw new HttpError(400, `type must be one of ${EVENT_TYPES.join(", ")}`, { field: "type" });
   }
-  return { room, type: type as EventType, identity: name(body, "identity", "test-participant") };
+  return { room, type, identity: name(body, "identity", "test-participant") };
 }
 
 /**

@@ -13,8 +13,8 @@ import {
   postWebhook,
   signWebhook,
   stableLivekitId,
-  type EventType,
 } from "../../lib/livekit-wire";
+import type { EventType } from "../../lib/shared/event-catalogue";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../tests/support/keys";
 import { ROOT } from "../../tests/support/server";
 import { assertLoopback } from "./measure/http-load";

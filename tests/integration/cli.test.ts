@@ -51,7 +51,10 @@ describe("npm run operator-token and npm run webhook", () => {
 
   it("the simulator says what is wrong with its arguments and exits non-zero", async () => {
     await expect(
-      run(tsx, ["scripts/webhook.ts", "room_exploded"], { cwd: ROOT, env }),
+      run(tsx, ["--conditions=react-server", "scripts/webhook.ts", "room_exploded"], {
+        cwd: ROOT,
+        env,
+      }),
     ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/unknown event type: room_exploded/),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { RedisEventStore } from "@/lib/events/redis";
-import type { StoredEvent, WebhookEventJson } from "@/lib/events/types";
+import type { StoredEvent, WebhookEventJson } from "@/lib/shared/event-model";
 import { buildWebhookEvent } from "@/lib/livekit-wire";
 import { waitUntil } from "../support/wait";
 import { describeEventStoreContract } from "../support/event-store-contract";

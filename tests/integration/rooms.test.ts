@@ -6,7 +6,7 @@
 import { AccessToken, type VideoGrant } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleToken } from "@/lib/rooms/operator";
-import type { RoomsOverview } from "@/lib/rooms/overview";
+import type { RoomsOverview } from "@/lib/shared/room-projection";
 import { startRoomApiStandIn, type RoomApiStandIn } from "../support/livekit-room-api";
 import { TEST_API_KEY, TEST_API_SECRET, tokenFromServer } from "../support/fixtures";
 import { startServer, type RunningServer } from "../support/server";

@@ -3,13 +3,8 @@
  * with bodies in LiveKit's wire shape signed exactly as livekit-server signs them.
  */
 import { describe, expect, it } from "vitest";
-import {
-  buildWebhookEvent,
-  encodeWireJson,
-  EVENT_TYPES,
-  postWebhook,
-  signWebhook,
-} from "@/lib/livekit-wire";
+import { buildWebhookEvent, encodeWireJson, postWebhook, signWebhook } from "@/lib/livekit-wire";
+import { EVENT_TYPES } from "@/lib/shared/event-catalogue";
 import { operatorToken, TEST_API_KEY, TEST_API_SECRET, serverForFile } from "../support/fixtures";
 import { connectSse, parseEventMessage } from "../support/sse";
 import { sendWebhook } from "../support/webhooks";

@@ -3,9 +3,11 @@
  * store on a real redis-server (tests/integration).
  */
 import { describe, expect, it } from "vitest";
-import { compareEventIds } from "@/lib/events/ids";
-import type { EventStore, StoredEvent, WebhookEventJson } from "@/lib/events/types";
-import { buildWebhookEvent, type EventType } from "@/lib/livekit-wire";
+import { compareEventIds } from "@/lib/shared/event-ids";
+import type { EventStore } from "@/lib/events/types";
+import type { StoredEvent, WebhookEventJson } from "@/lib/shared/event-model";
+import { buildWebhookEvent } from "@/lib/livekit-wire";
+import type { EventType } from "@/lib/shared/event-catalogue";
 import { waitUntil } from "./wait";
 
 export interface StoreUnderTest {

@@ -7,7 +7,12 @@ import { AccessToken } from "livekit-server-sdk";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { TEST_API_KEY, TEST_API_SECRET } from "./keys";
 import { startRedis, type RedisOptions, type RunningRedis } from "./redis";
-import { startServer, type RunningServer } from "./server";
+import {
+  startLivekitServer,
+  type LivekitServerOptions,
+  type RunningLivekitServer,
+} from "./livekit-server";
+import { freePort, startServer, type RunningServer } from "./server";
 import { parseEventMessage, type SseClient } from "./sse";
 
 export { TEST_API_KEY, TEST_API_SECRET, TEST_LIVEKIT_URL } from "./keys";
@@ -160,3 +165,40 @@ export function trackProcesses(
 /** The LiveKit event ids (`EV_…`) a stream received, in order. */
 export const eventIds = (client: SseClient): string[] =>
   client.messages.map((message) => parseEventMessage(message).event.id);
+
+export interface LiveStack {
+  livekit: RunningLivekitServer;
+  server: RunningServer;
+}
+
+/**
+ * A real livekit-server and a production server of this app for the whole file, wired to each
+ * other: LIVEKIT_URL is the livekit-server's, and its webhooks go to this app's /api/webhook.
+ */
+export function liveStackForFile(
+  options: { serverEnv?: Env | (() => Env); livekit?: LivekitServerOptions } = {},
+): LiveStack {
+  return forFile("liveStackForFile's servers", async () => {
+    const appPort = await freePort();
+    const livekit = await startLivekitServer({
+      webhookUrls: [`http://127.0.0.1:${appPort}/api/webhook`],
+      ...options.livekit,
+    });
+    const env = typeof options.serverEnv === "function" ? options.serverEnv() : options.serverEnv;
+    let server: RunningServer;
+    try {
+      server = await startServer({ LIVEKIT_URL: livekit.url, ...env }, appPort);
+    } catch (error) {
+      await livekit.stop();
+      throw error;
+    }
+    return {
+      livekit,
+      server,
+      stop: async () => {
+        await server.stop();
+        await livekit.stop();
+      },
+    };
+  });
+}

@@ -5,8 +5,8 @@ import {
   postWebhook,
   signWebhook,
   type EventOptions,
-  type EventType,
 } from "@/lib/livekit-wire";
+import type { EventType } from "@/lib/shared/event-catalogue";
 import { TEST_API_KEY, TEST_API_SECRET } from "./keys";
 
 export interface SentWebhook {

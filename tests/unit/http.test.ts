@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { storeUnavailable } from "@/lib/events/types";
+import { storeUnavailable } from "@/lib/events/unavailable";
 import {
   answer,
   errorResponse,
@@ -72,7 +72,7 @@ describe("HttpError across bundles", () => {
     // The App Router and pages/api each bundle lib/http; the shared event store throws one copy.
     vi.resetModules();
     const other = await import("@/lib/http");
-    const otherTypes = await import("@/lib/events/types");
+    const otherTypes = await import("@/lib/events/unavailable");
     expect(other.HttpError).not.toBe(HttpError);
 
     const refused = errorResponse(new other.HttpError(403, "not yours"));

@@ -2,7 +2,8 @@
 
 import { useId, useMemo, useState } from "react";
 import { EventRow } from "@/app/components/event-row";
-import { KNOWN_TYPES, type LogEntry } from "@/app/components/event-summary";
+import type { LogEntry } from "@/app/components/event-summary";
+import { EVENT_TYPES } from "@/lib/shared/event-catalogue";
 import type { StreamStatus } from "@/app/components/use-event-stream";
 import { StreamBadge } from "./stream-badge";
 import { StreamProblem } from "@/app/components/stream-problem";
@@ -35,9 +36,9 @@ export function ConsoleLog({
     [entries],
   );
   const types = useMemo(() => {
-    const known = Object.values(KNOWN_TYPES).flat();
-    const seen = entries.map((e) => e.event.event).filter((t) => !known.includes(t));
-    return [...known, ...new Set(seen)];
+    const known = new Set<string>(EVENT_TYPES);
+    const seen = entries.map((e) => e.event.event).filter((t) => !known.has(t));
+    return [...EVENT_TYPES, ...new Set(seen)];
   }, [entries]);
   const visible = useMemo(
     () =>

@@ -3,11 +3,12 @@
 import Link from "next/link";
 import { useCallback, useState } from "react";
 import { useEventStream } from "@/app/components/use-event-stream";
-import type { RoomState } from "@/lib/rooms/projection";
+import type { RoomState } from "@/lib/shared/room-projection";
 import { ConfirmAction } from "./confirm-action";
 import { ConsoleLog } from "./console-log";
 import { ConsoleShell, CredentialRefused } from "./console-shell";
-import { age, trackSummary, words } from "./format";
+import { age, trackSummary } from "./format";
+import { egressStatusWords, words } from "@/lib/shared/event-catalogue";
 import { operatorFetch } from "./operator-api";
 import { SourceNotice } from "./source-notice";
 import { TestEventForm } from "./test-event-form";
@@ -72,7 +73,7 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
               <p className="console-hint">
                 Age {age(state.createdAt, now)} · tracks {trackSummary(state)}
                 {state.egress.length > 0 &&
-                  ` · egress ${state.egress.map((e) => words(e.status.replace(/^EGRESS_/, ""))).join(", ")}`}
+                  ` · egress ${state.egress.map((e) => egressStatusWords(e.status)).join(", ")}`}
                 {state.ingress.length > 0 &&
                   ` · ingress ${state.ingress.map((i) => i.name ?? i.ingressId).join(", ")}`}
               </p>

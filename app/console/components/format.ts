@@ -1,6 +1,6 @@
 /** Small pure formatters of the console's rows. */
-import type { RoomState, TrackKind } from "@/lib/rooms/projection";
-import { tracksByKind } from "@/lib/rooms/projection";
+import type { RoomState, TrackKind } from "@/lib/shared/room-projection";
+import { tracksByKind } from "@/lib/shared/room-projection";
 
 /** "45 s", "12 min", "3 h 5 min", "2 d 4 h" since `seconds` (Unix). */
 export function age(seconds: number | undefined, nowMs: number): string {
@@ -27,11 +27,6 @@ export function trackSummary(room: Pick<RoomState, "participants">): string {
     .filter((kind) => counts[kind] > 0)
     .map((kind) => `${counts[kind]} ${KIND_WORDS[kind][counts[kind] === 1 ? 0 : 1]}`);
   return parts.length ? parts.join(", ") : "none";
-}
-
-/** CAMERA → "camera", SCREEN_SHARE_AUDIO → "screen share audio". */
-export function words(value: string): string {
-  return value.toLowerCase().replace(/_/g, " ");
 }
 
 /** The console's address of a room. */

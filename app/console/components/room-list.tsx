@@ -1,8 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import type { RoomState } from "@/lib/rooms/projection";
-import { age, roomHref, trackSummary, words } from "./format";
+import type { RoomState } from "@/lib/shared/room-projection";
+import { age, roomHref, trackSummary } from "./format";
+import { egressStatusWords } from "@/lib/shared/event-catalogue";
 
 /** One card per live room: participants, tracks by kind, age, egress and ingress running. */
 export function RoomList({ rooms, now }: { rooms: RoomState[]; now: number }) {
@@ -39,7 +40,7 @@ export function RoomList({ rooms, now }: { rooms: RoomState[]; now: number }) {
                 {room.egress.length === 0
                   ? "none"
                   : room.egress
-                      .map((e) => `${e.egressId} (${words(e.status.replace(/^EGRESS_/, ""))})`)
+                      .map((e) => `${e.egressId} (${egressStatusWords(e.status)})`)
                       .join(", ")}
               </dd>
             </div>

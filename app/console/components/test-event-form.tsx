@@ -1,10 +1,9 @@
 "use client";
 
 import { useId, useState } from "react";
-import { KNOWN_TYPES } from "@/app/components/event-summary";
+import { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from "@/lib/shared/event-catalogue";
+import { MAX_NAME_LENGTH } from "@/lib/shared/limits";
 import { operatorFetch } from "./operator-api";
-
-const TYPES = Object.values(KNOWN_TYPES).flat();
 
 /**
  * Sends a signed test event in LiveKit's wire shape for a room, through this server's webhook
@@ -13,7 +12,7 @@ const TYPES = Object.values(KNOWN_TYPES).flat();
 export function TestEventForm({ token, room }: { token: string; room?: string }) {
   const id = useId();
   const [roomName, setRoomName] = useState(room ?? "test-room");
-  const [type, setType] = useState("room_started");
+  const [type, setType] = useState<EventType>("room_started");
   const [identity, setIdentity] = useState("test-participant");
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
@@ -37,7 +36,7 @@ export function TestEventForm({ token, room }: { token: string; room?: string })
     );
   };
 
-  const needsIdentity = type.startsWith("participant_") || type.startsWith("track_");
+  const needsIdentity = EVENT_CATALOGUE[type].aboutParticipant;
   return (
     <form className="console-panel test-event" onSubmit={send} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Send a test event</h2>
@@ -54,14 +53,18 @@ export function TestEventForm({ token, room }: { token: string; room?: string })
               value={roomName}
               onChange={(e) => setRoomName(e.target.value)}
               required
-              maxLength={128}
+              maxLength={MAX_NAME_LENGTH}
             />
           </div>
         )}
         <div className="field">
           <label htmlFor={`${id}-type`}>Event type</label>
-          <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
-            {TYPES.map((name) => (
+          <select
+            id={`${id}-type`}
+            value={type}
+            onChange={(e) => setType(e.target.value as EventType)}
+          >
+            {EVENT_TYPES.map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>
@@ -76,7 +79,7 @@ export function TestEventForm({ token, room }: { token: string; room?: string })
               value={identity}
               onChange={(e) => setIdentity(e.target.value)}
               required
-              maxLength={128}
+              maxLength={MAX_NAME_LENGTH}
             />
           </div>
         )}

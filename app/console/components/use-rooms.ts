@@ -2,9 +2,8 @@
 
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { LogEntry } from "@/app/components/event-summary";
-import { compareEventIds } from "@/lib/events/ids";
-import type { RoomsOverview } from "@/lib/rooms/overview";
-import { projectRooms, type RoomState } from "@/lib/rooms/projection";
+import { compareEventIds } from "@/lib/shared/event-ids";
+import { projectRooms, type RoomState, type RoomsOverview } from "@/lib/shared/room-projection";
 import { operatorFetch } from "./operator-api";
 
 /** Between two answers of the rooms route, the event stream keeps the rows current. */

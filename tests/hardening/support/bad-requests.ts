@@ -6,7 +6,8 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import fc from "fast-check";
-import { buildWebhookEvent, encodeWireJson, EVENT_TYPES } from "@/lib/livekit-wire";
+import { buildWebhookEvent, encodeWireJson } from "@/lib/livekit-wire";
+import { EVENT_TYPES } from "@/lib/shared/event-catalogue";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../support/keys";
 import type { Framing, RawRequest } from "./raw-http";
 

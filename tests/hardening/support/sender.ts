@@ -5,7 +5,8 @@
  * about 30 s). Counts every answer so a test can tell injected 503s from real failures.
  */
 import http from "node:http";
-import { buildWebhookEvent, encodeWireJson, EVENT_TYPES, signWebhook } from "@/lib/livekit-wire";
+import { buildWebhookEvent, encodeWireJson, signWebhook } from "@/lib/livekit-wire";
+import { EVENT_TYPES } from "@/lib/shared/event-catalogue";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../support/keys";
 
 export interface SenderTally {

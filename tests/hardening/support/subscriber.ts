@@ -4,7 +4,7 @@
  * slow client) and retries while the server answers 503 or cannot be reached. It records
  * every delivery so a test can count lost, duplicated and out-of-order events.
  */
-import { compareEventIds } from "@/lib/events/ids";
+import { compareEventIds } from "@/lib/shared/event-ids";
 import { connectSse, parseEventMessage, type SseClient } from "../../support/sse";
 
 export interface Delivery {

@@ -4,7 +4,7 @@
  * duplicated, out of order.
  */
 import { expect } from "vitest";
-import { compareEventIds } from "@/lib/events/ids";
+import { compareEventIds } from "@/lib/shared/event-ids";
 import { waitUntil } from "../../support/wait";
 import { deliverWebhook, newTally, type SenderTally } from "./sender";
 import { ResumingSubscriber } from "./subscriber";

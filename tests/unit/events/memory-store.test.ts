@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryEventStore } from "@/lib/events/memory";
-import type { WebhookEventJson } from "@/lib/events/types";
+import type { WebhookEventJson } from "@/lib/shared/event-model";
 import { buildWebhookEvent } from "@/lib/livekit-wire";
 import { describeEventStoreContract } from "../../support/event-store-contract";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED, redactEvent, SECRET_FIELDS } from "@/lib/events/redact";
-import type { WebhookEventJson } from "@/lib/events/types";
-import { buildWebhookEvent, EVENT_TYPES } from "@/lib/livekit-wire";
+import type { WebhookEventJson } from "@/lib/shared/event-model";
+import { buildWebhookEvent } from "@/lib/livekit-wire";
+import { EVENT_TYPES } from "@/lib/shared/event-catalogue";
 
 /** Every string under a secret field of `value`, wherever it sits. */
 function secretsIn(value: unknown, underSecret = false): string[] {

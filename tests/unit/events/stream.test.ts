@@ -6,7 +6,7 @@ import {
   openEventStream,
   type EventStream,
 } from "@/lib/events/stream";
-import type { WebhookEventJson } from "@/lib/events/types";
+import type { WebhookEventJson } from "@/lib/shared/event-model";
 import { buildWebhookEvent } from "@/lib/livekit-wire";
 
 const event = (room: string) =>

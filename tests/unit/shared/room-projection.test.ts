@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { StoredEvent, WebhookEventJson } from "@/lib/events/types";
-import {
-  buildWebhookEvent,
-  stableLivekitId,
-  type EventOptions,
-  type EventType,
-} from "@/lib/livekit-wire";
-import { liveRooms, projectRooms, tracksByKind, type RoomState } from "@/lib/rooms/projection";
+import type { StoredEvent, WebhookEventJson } from "@/lib/shared/event-model";
+import { buildWebhookEvent, stableLivekitId, type EventOptions } from "@/lib/livekit-wire";
+import type { EventType } from "@/lib/shared/event-catalogue";
+import { projectRooms, tracksByKind, type RoomState } from "@/lib/shared/room-projection";
 
 const T = 1_761_100_000;
 let sequence = 0;
@@ -24,6 +20,10 @@ function withParticipantSid(entry: StoredEvent, sid: string): StoredEvent {
   event.participant = { ...event.participant, sid };
   return { ...entry, event };
 }
+
+/** The live rooms only. */
+const liveRooms = (events: StoredEvent[], base: RoomState[] = []) =>
+  projectRooms(events, base).filter((r) => r.live);
 
 const identities = (rooms: RoomState[], name = "r") =>
   rooms.find((room) => room.name === name)?.participants.map((p) => p.identity) ?? null;

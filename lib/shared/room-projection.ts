@@ -10,8 +10,9 @@
  * every "ended" is remembered by sid: a leave only removes the connection it names, and nothing
  * revives a room session, a connection, an egress or an ingress that has ended.
  */
-import { compareEventIds } from "../events/ids";
-import type { StoredEvent, WebhookEventJson } from "../events/types";
+import { catalogueEntry, roomOfEvent } from "./event-catalogue";
+import { compareEventIds } from "./event-ids";
+import type { StoredEvent, WebhookEventJson } from "./event-model";
 
 export type TrackKind = "audio" | "video" | "data";
 
@@ -57,6 +58,17 @@ export interface RoomState {
   participants: ParticipantState[];
   egress: EgressState[];
   ingress: IngressState[];
+}
+
+/** What `GET /api/rooms` answers. */
+export interface RoomsOverview {
+  /** Where the participants and tracks come from: LiveKit's room API, or the webhook log alone. */
+  source: "livekit" | "webhooks";
+  /** Why the webhook log alone (LiveKit unreachable, refusing, slow). */
+  reason?: string;
+  /** The newest stored event the answer accounts for: events after it update the rows. */
+  lastEventId: string | null;
+  rooms: RoomState[];
 }
 
 /** Counts of a room's published tracks by kind. */
@@ -122,12 +134,6 @@ function kindOf(track: WebhookEventJson["track"]): TrackKind {
   }
 }
 
-function roomNameOf(event: WebhookEventJson): string | null {
-  const name =
-    event.room?.name ?? event.egressInfo?.roomName ?? event.ingressInfo?.roomName ?? null;
-  return typeof name === "string" && name !== "" ? name : null;
-}
-
 function emptyRoom(name: string): RoomState {
   return { name, live: false, participants: [], egress: [], ingress: [] };
 }
@@ -164,7 +170,7 @@ export function projectRooms(events: StoredEvent[], base: RoomState[] = []): Roo
       if (seen.has(event.id)) continue;
       seen.add(event.id);
     }
-    const name = roomNameOf(event);
+    const name = roomOfEvent(event);
     if (name === null) continue;
     let memory = rooms.get(name);
     if (!memory) {
@@ -178,19 +184,14 @@ export function projectRooms(events: StoredEvent[], base: RoomState[] = []): Roo
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The live rooms only. */
-export function liveRooms(events: StoredEvent[], base: RoomState[] = []): RoomState[] {
-  return projectRooms(events, base).filter((room) => room.live);
-}
-
 function apply(memory: RoomMemory, event: WebhookEventJson): void {
   const room = memory.state;
-  const type = event.event;
+  const { family, ends } = catalogueEntry(event.event);
   const roomSid = typeof event.room?.sid === "string" && event.room.sid ? event.room.sid : null;
   const creation = optionalSeconds(event.room?.creationTime);
   const at = optionalSeconds(event.createdAt);
 
-  if (type === "room_finished") {
+  if (family === "room" && ends) {
     if (roomSid) memory.finishedRoomSids.add(roomSid);
     // The end of an earlier session of this name, delivered late, leaves the live one alone.
     const earlierSession =
@@ -205,7 +206,8 @@ function apply(memory: RoomMemory, event: WebhookEventJson): void {
     return;
   }
 
-  if (type === "room_started") {
+  const starts = family === "room" && !ends;
+  if (starts) {
     if (room.live && roomSid && room.sid && roomSid !== room.sid) endSession(memory);
     if (roomSid) memory.finishedRoomSids.delete(roomSid);
     memory.finishedWithoutSid = false;
@@ -215,51 +217,24 @@ function apply(memory: RoomMemory, event: WebhookEventJson): void {
     const finished = roomSid
       ? memory.finishedRoomSids.has(roomSid)
       : memory.finishedWithoutSid || memory.finishedRoomSids.size > 0;
-    if (finished || isEnding(type)) {
-      recordEnding(memory, event);
+    if (finished || ends) {
+      if (ends) recordEnding(memory, event);
       return;
     }
   }
 
   room.live = true;
   if (roomSid) room.sid = roomSid;
-  if (creation !== undefined && (type === "room_started" || room.createdAt === undefined)) {
+  if (creation !== undefined && (starts || room.createdAt === undefined)) {
     room.createdAt = creation;
   }
   room.updatedAt = at ?? room.updatedAt;
 
-  switch (type) {
-    case "participant_joined":
-      join(memory, event);
-      break;
-    case "participant_left":
-    case "participant_connection_aborted":
-    case "track_unpublished":
-    case "egress_ended":
-    case "ingress_ended":
-      recordEnding(memory, event);
-      break;
-    case "track_published":
-      publish(memory, event);
-      break;
-    case "egress_started":
-    case "egress_updated":
-      egress(memory, event);
-      break;
-    case "ingress_started":
-      ingress(memory, event);
-      break;
-  }
-}
-
-function isEnding(type: string): boolean {
-  return [
-    "participant_left",
-    "participant_connection_aborted",
-    "track_unpublished",
-    "egress_ended",
-    "ingress_ended",
-  ].includes(type);
+  if (ends) recordEnding(memory, event);
+  else if (family === "participant") join(memory, event);
+  else if (family === "track") publish(memory, event);
+  else if (family === "egress") egress(memory, event);
+  else if (family === "ingress") ingress(memory, event);
 }
 
 function endSession(memory: RoomMemory): void {
@@ -304,12 +279,11 @@ function join(memory: RoomMemory, event: WebhookEventJson): void {
   );
 }
 
-/** Leaves, aborted connections, unpublished tracks, ended egress and ingress. */
+/** An ending: a leave or aborted connection, an unpublished track, an ended egress or ingress. */
 function recordEnding(memory: RoomMemory, event: WebhookEventJson): void {
   const room = memory.state;
-  switch (event.event) {
-    case "participant_left":
-    case "participant_connection_aborted": {
+  switch (catalogueEntry(event.event).family) {
+    case "participant": {
       const { identity, sid } = participantOf(event);
       if (sid) memory.endedParticipantSids.add(sid);
       if (!identity) return;
@@ -319,7 +293,7 @@ function recordEnding(memory: RoomMemory, event: WebhookEventJson): void {
       );
       return;
     }
-    case "track_unpublished": {
+    case "track": {
       const trackSid = event.track?.sid;
       if (typeof trackSid !== "string") return;
       for (const participant of room.participants) {
@@ -327,14 +301,14 @@ function recordEnding(memory: RoomMemory, event: WebhookEventJson): void {
       }
       return;
     }
-    case "egress_ended": {
+    case "egress": {
       const id = (event.egressInfo as { egressId?: unknown } | undefined)?.egressId;
       if (typeof id !== "string") return;
       memory.endedEgress.add(id);
       room.egress = room.egress.filter((e) => e.egressId !== id);
       return;
     }
-    case "ingress_ended": {
+    case "ingress": {
       const id = (event.ingressInfo as { ingressId?: unknown } | undefined)?.ingressId;
       if (typeof id !== "string") return;
       memory.endedIngress.add(id);
