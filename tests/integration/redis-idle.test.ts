@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { READ_BLOCK_MS, RedisEventStore } from "@/lib/events/redis";
-import type { StoredEvent, WebhookEventJson } from "@/lib/events/types";
+import type { StoredEvent, WebhookEventJson } from "@/lib/shared/event-model";
 import { buildWebhookEvent } from "@/lib/livekit-wire";
 import { redisForFile } from "../support/fixtures";
 import { waitUntil } from "../support/wait";
