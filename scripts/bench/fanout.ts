@@ -80,6 +80,15 @@ export interface FanoutRounds {
   cpuMicrosPerDelivery: number | null;
   cpuMin: number | null;
   cpuMax: number | null;
+  /**
+   * The same CPU with each webhook's own cost taken out (what its POST costs with no subscriber,
+   * `webhookCpuMicros`): what the fan-out itself costs per frame, median of the rounds.
+   */
+  deliveryCpuMicros: number | null;
+  deliveryCpuMin: number | null;
+  deliveryCpuMax: number | null;
+  /** Server CPU per webhook POST with no subscriber (median of its rounds), in µs. */
+  webhookCpuMicros: number | null;
   /** Summed over the rounds. */
   expected: number;
   received: number;
@@ -88,10 +97,23 @@ export interface FanoutRounds {
   refused: number;
 }
 
-export function summarizeRounds(rounds: FanoutResult[]): FanoutRounds {
+export function summarizeRounds(
+  rounds: FanoutResult[],
+  webhookCpuMicros: number | null = null,
+): FanoutRounds {
   const p99s = rounds.map((result) => result.p99);
   const cpus = rounds.flatMap((result) =>
     result.cpuMicrosPerDelivery === null ? [] : [result.cpuMicrosPerDelivery],
+  );
+  const deliveryCpus = rounds.flatMap((result) =>
+    result.cpuMillis === null || webhookCpuMicros === null || !result.received
+      ? []
+      : [
+          round(
+            (result.cpuMillis * 1000 - result.accepted * webhookCpuMicros) / result.received,
+            1,
+          ),
+        ],
   );
   const sum = (pick: (result: FanoutResult) => number) =>
     rounds.reduce((total, result) => total + pick(result), 0);
@@ -105,6 +127,10 @@ export function summarizeRounds(rounds: FanoutResult[]): FanoutRounds {
     cpuMicrosPerDelivery: cpus.length ? round(median(cpus), 1) : null,
     cpuMin: cpus.length ? Math.min(...cpus) : null,
     cpuMax: cpus.length ? Math.max(...cpus) : null,
+    deliveryCpuMicros: deliveryCpus.length ? round(median(deliveryCpus), 1) : null,
+    deliveryCpuMin: deliveryCpus.length ? Math.min(...deliveryCpus) : null,
+    deliveryCpuMax: deliveryCpus.length ? Math.max(...deliveryCpus) : null,
+    webhookCpuMicros,
     expected: sum((result) => result.expected),
     received: sum((result) => result.received),
     lost: sum((result) => result.lost),
@@ -118,12 +144,17 @@ export interface InterleavedFanout {
   results: Record<string, FanoutRounds[]>;
   /** Per setup key, memory per idle connection on its first server (before any other load). */
   idle: Record<string, IdleMemory>;
+  /** Per setup key, server CPU per webhook POST with no subscriber, each round's, in µs. */
+  webhookCpu: Record<string, number[]>;
 }
 
 /**
- * For each subscriber count (largest first), `rounds` rounds in which every setup runs FANOUT's
- * webhooks once, in turn, the order reversed every other round. Idle memory is measured on each
- * setup's first server when it first opens `idleAt` streams (after a 20-stream warm-up only).
+ * First `rounds` rounds of webhooks with no subscriber (FANOUT.webhookOnly): what a webhook
+ * costs each setup by itself (ours verifies, stores and logs it; the floor only reads it), so
+ * the fan-out's own CPU per delivery can be told from the webhook's. Then for each subscriber
+ * count (largest first), `rounds` rounds in which every setup runs FANOUT's webhooks once, in
+ * turn, the order reversed every other round. Idle memory is measured on each setup's first
+ * server when it first opens `idleAt` streams (after a 20-stream warm-up only).
  */
 export async function interleavedFanout(
   setups: FanoutSetup[],
@@ -161,6 +192,25 @@ export async function interleavedFanout(
       nextWebhook,
     });
     await closeSubscribers(warm);
+  }
+
+  const webhookCpu: Record<string, number[]> = {};
+  for (let r = 0; r < roundCount; r++) {
+    for (const setup of r % 2 === 0 ? prepared : [...prepared].reverse()) {
+      const result = await measureFanout({
+        webhookUrls: setup.webhookUrls,
+        pids: setup.servers.map((server) => server.process.pid!),
+        subscribers: [],
+        webhooks: FANOUT.webhookOnly.webhooks,
+        perSecond: FANOUT.webhookOnly.perSecond,
+        nextWebhook,
+      });
+      const micros = round((result.cpuMillis! * 1000) / Math.max(1, result.accepted), 0);
+      (webhookCpu[setup.key] ??= []).push(micros);
+      log(
+        `  round ${r + 1}/${roundCount}, ${setup.label}, no subscriber: server CPU ${micros} µs per webhook`,
+      );
+    }
   }
 
   const rounds: Record<string, Map<number, FanoutResult[]>> = {};
@@ -210,9 +260,10 @@ export async function interleavedFanout(
   }
   const results: Record<string, FanoutRounds[]> = {};
   for (const [key, byCount] of Object.entries(rounds)) {
+    const perWebhook = webhookCpu[key]?.length ? median(webhookCpu[key]) : null;
     results[key] = [...byCount.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([, each]) => summarizeRounds(each));
+      .map(([, each]) => summarizeRounds(each, perWebhook));
   }
-  return { results, idle };
+  return { results, idle, webhookCpu };
 }

@@ -28,6 +28,8 @@ function renderFanout({ fanout }: Figures): string | null {
   };
   add("one instance (memory)", fanout.oneInstance, fanout.floor);
   add("two instances + Redis", fanout.redis, fanout.redisFloor);
+  const versus = (ours: number | null, base: number | null | undefined) =>
+    ours !== null && base !== null && base !== undefined ? `${ratio(ours, base)}×` : "";
   const rows = pairs.map(([where, result, floor]) => [
     where,
     String(result.subscribers),
@@ -39,14 +41,19 @@ function renderFanout({ fanout }: Figures): string | null {
     floor ? `${ratio(result.p99, floor.p99)}×` : "",
     String(result.cpuMicrosPerDelivery ?? ""),
     spread(result.cpuMin, result.cpuMax),
-    floor && result.cpuMicrosPerDelivery !== null && floor.cpuMicrosPerDelivery !== null
-      ? `${ratio(result.cpuMicrosPerDelivery, floor.cpuMicrosPerDelivery)}×`
-      : "",
+    versus(result.cpuMicrosPerDelivery, floor?.cpuMicrosPerDelivery),
+    String(result.webhookCpuMicros ?? ""),
+    String(result.deliveryCpuMicros ?? ""),
+    spread(result.deliveryCpuMin, result.deliveryCpuMax),
+    versus(result.deliveryCpuMicros, floor?.deliveryCpuMicros),
     String(result.lost + result.duplicates),
   ]);
   return (
     `\nWebhook -> browser, ${FANOUT.webhooks} webhooks at ${FANOUT.perSecond}/s, POST sent -> frame received at each subscriber; ` +
-    `rounds interleaved with the empty Pages-route floor's (a Next app with no code of ours, one instance), medians of the rounds:\n` +
+    `rounds interleaved with the empty Pages-route floor's (a Next app with no code of ours, one instance), medians of the rounds. ` +
+    `CPU: the servers' over the whole run per frame delivered; webhook CPU: per POST with no subscriber ` +
+    `(${FANOUT.webhookOnly.webhooks} at ${FANOUT.webhookOnly.perSecond}/s, same rounds; ours verifies, stores and logs it, the floor only reads it); ` +
+    `fan-out CPU: the run's CPU less its webhooks' own, per frame:\n` +
     table(
       [
         "setup",
@@ -60,6 +67,10 @@ function renderFanout({ fanout }: Figures): string | null {
         "CPU µs/delivery",
         "CPU spread",
         "CPU vs floor",
+        "webhook CPU µs",
+        "fan-out CPU µs/delivery",
+        "fan-out CPU spread",
+        "fan-out CPU vs floor",
         "lost",
       ],
       rows,
