@@ -23,7 +23,13 @@ export interface RedisEventStoreOptions {
 
 /** A retried delivery reaches us within seconds (livekit-server gives up after 30 s). */
 const DEDUPE_SECONDS = 60 * 60;
-const READ_BLOCK_MS = 5000;
+/**
+ * How long one blocking read waits for an event: every expiry is a command, and managed Redis
+ * bills commands (issue 19: with subscribers and no webhooks, at most 2 a minute per instance;
+ * the month's count is in docs/performance.md). The reader runs only while this instance has
+ * subscribers.
+ */
+export const READ_BLOCK_MS = 40_000;
 /**
  * Redis answers a blocking read within READ_BLOCK_MS. One unanswered well after that sits on a
  * connection that died silently (a paused Redis, a peer gone without a reset): without this
@@ -160,8 +166,15 @@ export class RedisEventStore implements EventStore {
   }
 
   async subscribe(room: string | null, listener: EventListener): Promise<() => void> {
-    await this.startReader();
-    return this.hub.add(room, listener);
+    // Counted before the reader is awaited: a reader that sees no subscriber stops.
+    const unsubscribe = this.hub.add(room, listener);
+    try {
+      await this.startReader();
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
   async health(): Promise<StoreHealth> {
@@ -182,9 +195,11 @@ export class RedisEventStore implements EventStore {
   }
 
   /**
-   * Starts the process's one blocking reader. It resolves once the reader knows where the
-   * stream ends: from then on every appended event reaches the hub, so a subscriber that
-   * registers now and then reads history misses nothing.
+   * Starts the process's one blocking reader unless it runs. It resolves once the reader knows
+   * where the stream ends: from then on every appended event reaches the hub, so a subscriber
+   * that registers now and then reads history misses nothing. The reader stops once the hub
+   * has no subscriber (an idle instance sends Redis nothing); the next subscriber starts it
+   * again from the stream's end, since no one here waits for what came between.
    */
   private startReader(): Promise<void> {
     this.readerStarted ??= (async () => {
@@ -197,7 +212,7 @@ export class RedisEventStore implements EventStore {
         "1",
       ])) as StreamEntry[] | [];
       this.readerPosition = newest?.[0] ?? "0-0";
-      void this.readForever();
+      void this.readWhileSubscribed();
     })().catch((error: unknown) => {
       this.readerStarted = null;
       throw error;
@@ -205,9 +220,16 @@ export class RedisEventStore implements EventStore {
     return this.readerStarted;
   }
 
-  private async readForever(): Promise<void> {
+  private async readWhileSubscribed(): Promise<void> {
     let backoff = 100;
     while (!this.closed) {
+      // Checked and cleared in one step (no await between): a subscriber added from here on
+      // finds no reader and starts one.
+      if (this.hub.size === 0) {
+        this.readerStarted = null;
+        this.readerPosition = null;
+        return;
+      }
       try {
         const reply = (await withDeadline(
           this.reader.sendCommand([
@@ -234,7 +256,10 @@ export class RedisEventStore implements EventStore {
         }
       } catch (error) {
         // Redis went away: the client reconnects by itself; resume from the last position.
-        if (this.closed) return;
+        if (this.closed) {
+          this.readerStarted = null;
+          return;
+        }
         if (error instanceof ReadStuckError) {
           this.reader.destroy();
           this.reader = duplicateRedis(this.commands);

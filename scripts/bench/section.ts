@@ -9,6 +9,7 @@ import type { LoadResult } from "./measure/http-load";
 import type { PageWeights } from "./measure/page-weight";
 import type { WebhookVerificationFigures } from "./measure/webhook-verification";
 import type { FanoutResult, IdleMemory } from "./measure/sse-fanout";
+import type { FanoutRounds } from "./fanout";
 
 export interface FanoutFigures {
   results: FanoutResult[];
@@ -33,8 +34,19 @@ export interface ConsoleFigures {
 /** Everything measured in one run, as written to bench-results/*.json under `figures`. */
 export interface Figures {
   http?: Record<string, LoadResult>;
-  fanout?: { oneInstance: FanoutResult[]; redis: FanoutResult[] };
+  /**
+   * Fan-out in interleaved rounds: the empty Pages-route floor (`floor`, beside the one-instance
+   * rows; `redisFloor`, beside the Redis rows) and ours, each count's rounds summarized.
+   */
+  fanout?: {
+    floor: FanoutRounds[];
+    oneInstance: FanoutRounds[];
+    redisFloor: FanoutRounds[];
+    redis: FanoutRounds[];
+  };
   idleConnection?: IdleMemory;
+  /** The empty Pages-route floor's idle connection, measured in the same run. */
+  idleConnectionFloor?: IdleMemory;
   page?: PageWeights;
   /** The same measurements on a Next app with no code of ours, and ours beside it. */
   framework?: {

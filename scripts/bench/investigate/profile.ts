@@ -5,6 +5,7 @@
  * and by package). The profile is kept in bench-results/profiles/ for Chrome DevTools.
  *
  *   npx tsx scripts/bench/investigate/profile.ts <health|token|webhook|fanout> [--seconds 10] [--subscribers 200] [--redis]
+ *   npx tsx scripts/bench/investigate/profile.ts fanout --floor [--subscribers 200]   (the empty Pages-route floor, profiled the same way)
  *   npx tsx scripts/bench/investigate/profile.ts <file.cpuprofile> [--units N]   (summarize a saved profile)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -18,6 +19,8 @@ import { getTarget, tokenTarget, webhookTarget } from "../load-targets";
 import { runOnce, type LoadTarget } from "../measure/http-load";
 import { probeEnv } from "../../../tests/support/probes";
 import { ensureBuild } from "../processes";
+import { buildFrameworkFloor, startFrameworkFloor } from "../baselines/framework-floor";
+import { FLOOR_STREAM_PATH, FLOOR_WEBHOOK_PATH } from "../sections/one-instance";
 import { closeSubscribers, measureFanout, openSubscribers } from "../measure/sse-fanout";
 import { signedWebhooks } from "../measure/webhooks";
 import { ROOM, SERVER_ENV } from "../settings";
@@ -137,6 +140,7 @@ async function main(): Promise<void> {
       subscribers: { type: "string", default: "200" },
       units: { type: "string", default: "1" },
       redis: { type: "boolean", default: false },
+      floor: { type: "boolean", default: false },
     },
   });
   if (positionals[0]?.endsWith(".cpuprofile")) {
@@ -152,25 +156,39 @@ async function main(): Promise<void> {
   const dir = path.join(ROOT, "bench-results/profiles");
   mkdirSync(dir, { recursive: true });
   const before = new Set(readdirSync(dir));
+  const profiling = probeEnv({ profileDir: dir, profileOnSignal: true });
+  if (values.floor && route !== "fanout") throw new Error("--floor profiles the fan-out only");
+  if (values.floor) await buildFrameworkFloor(console.log);
   // --redis: the server keeps its events in a private redis-server.
   const redis = values.redis ? await startRedis() : null;
-  const server = await startServer({
-    ...SERVER_ENV,
-    ...(redis ? { REDIS_URL: redis.url } : {}),
-    ...probeEnv({ profileDir: dir, profileOnSignal: true }),
-  });
+  const server = values.floor
+    ? await startFrameworkFloor(profiling)
+    : await startServer({
+        ...SERVER_ENV,
+        ...(redis ? { REDIS_URL: redis.url } : {}),
+        ...profiling,
+      });
   try {
     if (route === "fanout") {
-      const token = await tokenFromServer(server.url, ROOM, "viewer");
+      const token = values.floor ? "unused" : await tokenFromServer(server.url, ROOM, "viewer");
       const subscribers = await openSubscribers(
         [server.url],
         Number(values.subscribers),
         ROOM,
         token,
+        values.floor ? FLOOR_STREAM_PATH : undefined,
       );
+      // Warm the delivery path before the profile starts (its first events compile it).
+      await measureFanout({
+        webhookUrls: [`${server.url}${values.floor ? FLOOR_WEBHOOK_PATH : "/api/webhook"}`],
+        subscribers,
+        webhooks: 20,
+        perSecond: 20,
+        nextWebhook: signedWebhooks(ROOM, TEST_API_KEY, TEST_API_SECRET),
+      });
       server.process.kill("SIGUSR2");
       const result = await measureFanout({
-        webhookUrls: [`${server.url}/api/webhook`],
+        webhookUrls: [`${server.url}${values.floor ? FLOOR_WEBHOOK_PATH : "/api/webhook"}`],
         subscribers,
         webhooks: seconds * 20,
         perSecond: 20,

@@ -237,6 +237,10 @@ export interface FanoutResult {
   max: number;
   /** Server CPU (all instances, webhook POSTs included) per frame delivered, in µs. */
   cpuMicrosPerDelivery: number | null;
+  /** The servers' CPU over the run, in ms (null without pids): what the per-delivery figures divide. */
+  cpuMillis: number | null;
+  /** Webhooks answered 200. */
+  accepted: number;
 }
 
 /**
@@ -301,6 +305,8 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     p99: round(latency.p99),
     max: round(latency.max),
     cpuMicrosPerDelivery: pids.length && received ? round((cpuUsed * 1000) / received, 1) : null,
+    cpuMillis: pids.length ? cpuUsed : null,
+    accepted,
   };
 }
 

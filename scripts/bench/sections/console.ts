@@ -104,6 +104,12 @@ const consoleTargets: TargetRule = ({ console: figures }) => [
             : "none",
           met: figures.page.livekitMarks.length <= GOALS.consoleLivekitMarks.atMost,
         },
+        {
+          name: "console page JS (gzip)",
+          goal: `≤ ${GOALS.consolePageGzipKB.atMost} KB`,
+          measured: `${kb(figures.page.gzipBytes)} KB`,
+          met: figures.page.gzipBytes <= GOALS.consolePageGzipKB.atMost * 1024,
+        },
       ]
     : []),
   ...(figures?.rooms ? failedAnswers(figures.rooms) : []),
