@@ -29,6 +29,10 @@ runCli(usage, async () => {
     throw new UsageError(`--expires: not a duration: ${JSON.stringify(expires)}`);
   const config = loadCliConfig();
   console.log(
-    await createOperatorToken({ roomList: true }, { identity: values.identity, ttlSeconds: seconds }, config),
+    await createOperatorToken(
+      { roomList: true },
+      { identity: values.identity, ttlSeconds: seconds },
+      config,
+    ),
   );
 });
