@@ -179,6 +179,8 @@ type JwtKind =
   | "two-tokens";
 
 const SIGNED_KINDS: JwtKind[] = ["valid", "valid-bearer"];
+/** Signed by this server's key and current: their body is read, then its sha256 checked. */
+const BODY_READ_KINDS: JwtKind[] = [...SIGNED_KINDS, "no-sha256", "wrong-sha256"];
 
 /** POST /api/webhook. */
 function expectWebhook(
@@ -192,8 +194,11 @@ function expectWebhook(
   if (!shaped.test(authorization?.trim() ?? "")) {
     return { statuses: [401], why: `no JWT-shaped Authorization: ${jwt}` };
   }
+  // The JWT itself (signature, issuer, expiry) is verified before the body is read; only a JWT
+  // that passes gets its body read, bounded (413), and compared with its sha256 claim.
+  if (!BODY_READ_KINDS.includes(jwt)) return { statuses: [401], why: `credential: ${jwt}` };
   if (body.length > WEBHOOK_MAX_BODY) return { statuses: [413], why: "body over 1 MB" };
-  if (!SIGNED_KINDS.includes(jwt)) return { statuses: [401], why: `credential: ${jwt}` };
+  if (!SIGNED_KINDS.includes(jwt)) return { statuses: [401], why: `sha256 claim: ${jwt}` };
   // The signature covers the text as decoded here; the server hashes the bytes received.
   if (!Buffer.from(text).equals(body)) {
     return { statuses: [401], why: "signed over other bytes than those sent" };
