@@ -7,7 +7,7 @@ import type { RoomState } from "@/lib/shared/room-projection";
 import { ConfirmAction } from "./confirm-action";
 import { ConsoleLog } from "./console-log";
 import { ConsoleShell, CredentialRefused } from "./console-shell";
-import { age, trackSummary } from "./format";
+import { actionOutcome, age, roomStateLabel, trackSummary } from "./format";
 import { egressStatusWords, words } from "@/lib/shared/event-catalogue";
 import { roomAction } from "./operator-api";
 import { SourceNotice } from "./source-notice";
@@ -37,11 +37,7 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
 
   const act = async (action: string, args: { identity?: string } = {}) => {
     const answer = await roomAction(token, action, { ...args, room });
-    setOutcome(
-      answer.ok && answer.body
-        ? { ok: true, message: answer.body.message }
-        : { ok: false, message: `Refused: ${answer.problem}` },
-    );
+    setOutcome(actionOutcome(answer));
     void rooms.refresh();
   };
 
@@ -57,10 +53,10 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
               Room <span className="room-name">{room}</span>
             </h1>
             <span
-              className={`room-state ${state?.live ? "is-live" : ""}`}
+              className={`room-state ${state?.live && rooms.overview?.source === "livekit" ? "is-live" : ""}`}
               data-live={!!state?.live}
             >
-              {!rooms.overview ? "…" : state?.live ? "Live" : "Not live"}
+              {roomStateLabel(rooms.overview, state)}
             </span>
           </header>
           <SourceNotice state={rooms} />
