@@ -6,7 +6,7 @@ import { getEventStore } from "./events";
 import type { AppendResult } from "./events/types";
 import type { WebhookEventJson } from "./shared/event-model";
 import { HttpError, isHttpError, readBodyBytes } from "./http";
-import { logWebhookAccepted, logWebhookRefused } from "./log";
+import { logWebhookAccepted, logWebhookRefused } from "./webhook-log";
 
 /** LiveKit's events are a few KB; egress events with many files stay far below this. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
