@@ -1,4 +1,5 @@
 import "server-only";
+import { TOKEN_ACCESS_REQUIRED_MESSAGE } from "./deployment-rules.cjs";
 import {
   CLIENT_SETTABLE_FIELDS,
   TOKEN_ACCESS_MODES,
@@ -87,10 +88,7 @@ export interface TokenAuthConfig {
 }
 
 /** What production says when TOKEN_ACCESS is unset (next.config.js says the same at build). */
-export const TOKEN_ACCESS_REQUIRED_MESSAGE =
-  "production refuses to guess who may get a token. Set TOKEN_ACCESS=open (anyone who can reach " +
-  "the server gets a token for any room, as in the tutorials) or TOKEN_ACCESS=protected (a token " +
-  "needs an invite link or your identity provider's JWT).";
+export { TOKEN_ACCESS_REQUIRED_MESSAGE };
 
 export class ConfigError extends Error {
   constructor(
