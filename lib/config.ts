@@ -58,7 +58,10 @@ export interface Config {
   tokenInvites: boolean;
   /** An identity provider whose JWTs are accepted in protected mode, or null. */
   tokenAuth: TokenAuthConfig | null;
-  /** Set: events are kept in a Redis Stream shared by every instance. Unset: in memory. */
+  /**
+   * REDIS_URL, else KV_URL (Upstash's name on Vercel). Set: events are kept in a Redis Stream
+   * shared by every instance. Unset: in memory.
+   */
   redisUrl: string | null;
   /** How many events the in-memory log keeps. */
   memoryEventLimit: number;
@@ -175,10 +178,7 @@ export function loadConfig(env: Env): Config {
 
   const webhookKeys = webhookKeysOf(env, apiKey, apiSecret);
 
-  const redisUrl = env.REDIS_URL?.trim() || null;
-  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
-    throw new ConfigError("REDIS_URL", "must start with redis:// or rediss://");
-  }
+  const redisUrl = redisUrlOf(env);
 
   const tokenAccess = tokenAccessOf(env);
   const tokenAuth = tokenAuthOf(env);
@@ -227,6 +227,21 @@ export function loadConfig(env: Env): Config {
     onVercel: Boolean(env.VERCEL?.trim()),
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 0, 0, 10),
   };
+}
+
+/**
+ * The Redis of the event log (and of everything that shares it): REDIS_URL, else KV_URL, the
+ * name under which Upstash's Vercel Marketplace integration hands over its Redis-protocol URL
+ * (`rediss://…`; its KV_REST_API_URL/KV_REST_API_TOKEN are an HTTP API, which cannot hold the
+ * blocking XREAD the event stream uses, so they are not read). The error names the variable read.
+ */
+function redisUrlOf(env: Env): string | null {
+  const name = env.REDIS_URL?.trim() ? "REDIS_URL" : "KV_URL";
+  const url = env[name]?.trim() || null;
+  if (url !== null && !/^rediss?:\/\//.test(url)) {
+    throw new ConfigError(name, "must start with redis:// or rediss://");
+  }
+  return url;
 }
 
 /**

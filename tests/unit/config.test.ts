@@ -124,6 +124,16 @@ describe("loadConfig", () => {
     ).toBe("http://127.0.0.1:9/jwks");
   });
 
+  it("reads Redis from REDIS_URL, else from KV_URL (Upstash's name on Vercel), naming the one read", () => {
+    const upstash = "rediss://default:token@example.upstash.io:6379";
+    expect(loadConfig({ KV_URL: upstash }).redisUrl).toBe(upstash);
+    expect(loadConfig({ KV_URL: upstash, REDIS_URL: "redis://own:6379" }).redisUrl).toBe(
+      "redis://own:6379",
+    );
+    expect(loadConfig({ KV_REST_API_URL: "https://example.upstash.io" }).redisUrl).toBeNull();
+    expect(() => loadConfig({ KV_URL: "https://example.upstash.io" })).toThrow(/^KV_URL: /);
+  });
+
   it("takes more webhook keys in LIVEKIT_WEBHOOK_KEYS, the token-signing pair always among them", () => {
     const next = "n3w-s3cr3t-value-0123456789abcdefghij";
     const config = loadConfig({
