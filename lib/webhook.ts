@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { decodeJwt } from "jose";
 import { TokenVerifier } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { getEventStore } from "./events";
@@ -32,33 +33,67 @@ export function webhookJwt(authorization: string | null): string {
   return match[1]!;
 }
 
+/** What verification needs: the token-signing pair, and any more webhook pairs (config.ts). */
+export type WebhookKeys = Pick<Config, "apiKey" | "apiSecret"> &
+  Partial<Pick<Config, "webhookKeys">>;
+
 const verifiers = new Map<string, TokenVerifier>();
 
-function verifierFor(config: Pick<Config, "apiKey" | "apiSecret">): TokenVerifier {
-  const key = `${config.apiKey}\u0000${config.apiSecret}`;
+function verifierOf(apiKey: string, apiSecret: string): TokenVerifier {
+  const key = `${apiKey}\u0000${apiSecret}`;
   let verifier = verifiers.get(key);
   if (!verifier) {
-    verifier = new TokenVerifier(config.apiKey, config.apiSecret);
+    verifier = new TokenVerifier(apiKey, apiSecret);
     verifiers.set(key, verifier);
   }
   return verifier;
+}
+
+/**
+ * The verifier of the key the JWT names in `iss` (read unverified, only to pick the secret; the
+ * verifier then checks the signature with that secret and that `iss` is that key). A key this
+ * server does not know is a 401 naming it, so a rotation that forgot a pair is seen in the log.
+ */
+function verifierFor(jwt: string, config: WebhookKeys): TokenVerifier {
+  let issuer: unknown;
+  try {
+    issuer = decodeJwt(jwt).iss;
+  } catch {
+    throw new HttpError(401, "the webhook's Authorization header is not a valid JWT");
+  }
+  if (typeof issuer !== "string" || !issuer) {
+    throw new HttpError(401, "the webhook's JWT names no API key (iss)");
+  }
+  const secret =
+    issuer === config.apiKey ? config.apiSecret : (config.webhookKeys?.get(issuer) ?? null);
+  if (secret === null) {
+    throw new HttpError(
+      401,
+      "the webhook's JWT was refused: its API key (iss) is not one this server knows",
+      {
+        detail: `iss ${JSON.stringify(issuer.slice(0, 64))} is neither LIVEKIT_API_KEY nor in LIVEKIT_WEBHOOK_KEYS`,
+      },
+    );
+  }
+  return verifierOf(issuer, secret);
 }
 
 type WebhookClaims = Awaited<ReturnType<TokenVerifier["verify"]>>;
 
 /**
  * The part of a webhook's verification that needs no body: livekit-server-sdk's TokenVerifier
- * checks the JWT (signature, issuer = API key, expiry, with the SDK's clock tolerance), and a
+ * of the key named in `iss` checks the JWT (signature, issuer = that API key, expiry, with the SDK's clock tolerance), and a
  * JWT valid for longer than a delivery is refused. Any failure is a 401.
  */
 export async function verifyWebhookJwt(
   authorization: string | null,
-  config: Pick<Config, "apiKey" | "apiSecret">,
+  config: WebhookKeys,
 ): Promise<WebhookClaims> {
   const jwt = webhookJwt(authorization);
+  const verifier = verifierFor(jwt, config);
   let claims: WebhookClaims;
   try {
-    claims = await verifierFor(config).verify(jwt);
+    claims = await verifier.verify(jwt);
   } catch (error) {
     throw classifyJwtError(error);
   }
@@ -91,7 +126,7 @@ function verifyBody(claims: WebhookClaims, rawBody: Uint8Array): WebhookEventJso
 export async function verifyWebhook(
   rawBody: Uint8Array,
   authorization: string | null,
-  config: Pick<Config, "apiKey" | "apiSecret">,
+  config: WebhookKeys,
 ): Promise<WebhookEventJson> {
   return verifyBody(await verifyWebhookJwt(authorization, config), rawBody);
 }
@@ -160,7 +195,7 @@ let uploadsInFlight = 0;
  */
 export async function receiveWebhookRequest(
   request: Request,
-  config: Pick<Config, "apiKey" | "apiSecret" | "webhookBodyTimeoutMs">,
+  config: WebhookKeys & Pick<Config, "webhookBodyTimeoutMs">,
 ): Promise<{ event: WebhookEventJson; result: AppendResult }> {
   return logged(async () => {
     const claims = await verifyWebhookJwt(request.headers.get("authorization"), config);
@@ -185,7 +220,7 @@ export async function receiveWebhookRequest(
 export async function receiveWebhook(
   rawBody: Uint8Array,
   authorization: string | null,
-  config: Pick<Config, "apiKey" | "apiSecret">,
+  config: WebhookKeys,
 ): Promise<{ event: WebhookEventJson; result: AppendResult }> {
   return logged(async () => store(await verifyWebhook(rawBody, authorization, config)));
 }
