@@ -180,9 +180,24 @@ function classifyJwtError(error: unknown): HttpError {
 }
 
 /**
+ * Our 503s to livekit-server carry no Retry-After, on purpose. Its notifier (livekit/protocol's
+ * webhook package on go-retryablehttp 0.7.8 defaults) retries a 503 up to 4 times, and for a 503
+ * or 429 it takes Retry-After as the wait before *each* retry instead of its own 1, 2, 4, 8 s:
+ * `Retry-After: 1` squeezed the 5 attempts into 4 s, so a fault of ours longer than that (Redis
+ * down, or the app restarting and answering 503 while its store connects) lost the event, where
+ * the plain backoff spans 15 s. A longer Retry-After would hold the room's queue instead, and
+ * LiveKit drops any event of that room that waited there over 30 s. Both measured against the
+ * real server in tests/live/webhook-faults.test.ts; the table is in docs/operations.md.
+ */
+function retriedByLivekit(error: HttpError): HttpError {
+  return new HttpError(error.status, error.message, { detail: error.detail });
+}
+
+/**
  * Bodies being read at once, each behind a verified JWT whose sha256 is not yet checked: a
- * replayed JWT (valid for 5 minutes) could otherwise hold many slow uploads. Beyond this, 503
- * with Retry-After, which livekit-server retries (docs/security.md).
+ * replayed JWT (valid for 5 minutes) could otherwise hold many slow uploads. Beyond this, 503,
+ * which livekit-server retries after 1, 2, 4, 8 s (no Retry-After: see retriedByLivekit;
+ * docs/security.md).
  */
 export const MAX_WEBHOOK_UPLOADS_IN_FLIGHT = 64;
 let uploadsInFlight = 0;
@@ -201,7 +216,6 @@ export async function receiveWebhookRequest(
     const claims = await verifyWebhookJwt(request.headers.get("authorization"), config);
     if (uploadsInFlight >= MAX_WEBHOOK_UPLOADS_IN_FLIGHT) {
       throw new HttpError(503, "too many webhook uploads in progress; retry shortly", {
-        headers: { "Retry-After": "1" },
         detail: `${uploadsInFlight} uploads in flight (MAX_WEBHOOK_UPLOADS_IN_FLIGHT)`,
       });
     }
@@ -226,7 +240,14 @@ export async function receiveWebhook(
 }
 
 async function store(event: WebhookEventJson) {
-  const result = await getEventStore().append(event);
+  let result: AppendResult;
+  try {
+    result = await getEventStore().append(event);
+  } catch (error) {
+    // The store's 503 (Redis down) carries the Retry-After meant for event streams; not here.
+    if (isHttpError(error) && error.status === 503) throw retriedByLivekit(error);
+    throw error;
+  }
   logWebhookAccepted(event, result);
   return { event, result };
 }
