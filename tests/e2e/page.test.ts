@@ -287,7 +287,7 @@ describe("joining a room", () => {
         expect(text).toContain(
           `Could not connect to the LiveKit server at ws://127.0.0.1:${closedPort}`,
         );
-        expect(text).toContain("livekit-server --dev");
+        expect(text).toContain("npm run livekit-server");
         expect(text).toContain("LIVEKIT_URL");
         await expect(page.locator(".connection").textContent()).resolves.toContain(
           "Connection failed",
