@@ -14,9 +14,14 @@ export const RESULTS_DIR = path.join(ROOT, "test-results");
 export interface LaunchOptions {
   /** Grant camera and microphone without a prompt (true), or refuse every prompt (false). */
   allowMedia?: boolean;
+  /** More Chromium flags, e.g. `--allow-loopback-in-peer-connection` for a real media session. */
+  args?: string[];
 }
 
-export async function launchBrowser({ allowMedia = true }: LaunchOptions = {}): Promise<Browser> {
+export async function launchBrowser({
+  allowMedia = true,
+  args = [],
+}: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: \`apt-get install chromium\` (.ci/run does)`);
   }
@@ -32,6 +37,7 @@ export async function launchBrowser({ allowMedia = true }: LaunchOptions = {}): 
       "--disable-sync",
       "--use-fake-device-for-media-stream",
       allowMedia ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
+      ...args,
     ],
   });
 }
