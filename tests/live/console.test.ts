@@ -33,7 +33,7 @@ let link: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser({ loopbackPeerConnection: true });
+  browser = await launchBrowser();
   const { stdout } = await run(
     "npm",
     ["run", "-s", "operator-link", "--", "--base-url", stack.server.url],
