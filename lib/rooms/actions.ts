@@ -1,6 +1,7 @@
 import "server-only";
 import type { Config } from "../config";
-import { HttpError } from "../http";
+import { getBlockStore, type Block } from "../blocks";
+import { HttpError, isHttpError } from "../http";
 import { MAX_METADATA_LENGTH, MAX_NAME_LENGTH } from "../shared/limits";
 import {
   createDispatch,
@@ -29,6 +30,11 @@ import type { OperatorNeed } from "./operator";
 type Body = Record<string, unknown>;
 type ApiConfig = Parameters<typeof removeParticipant>[0];
 
+/** Who acts: the operator credential's identity (a block records it). */
+export interface ActionContext {
+  operator: string;
+}
+
 /** What a verb's answer carries besides `action`, `room` and `message`: LiveKit's answer. */
 type Result = Record<string, unknown>;
 
@@ -38,7 +44,7 @@ export interface RoomActionSpec<Args, Out extends Result = Result> {
   /** The verb's own arguments from the body (room already read); throws a 400 with the field. */
   parse: (body: Body) => Args;
   /** The LiveKit call; what it answers goes into the answer. */
-  run: (config: ApiConfig, room: string, args: Args) => Promise<Out | void>;
+  run: (config: ApiConfig, room: string, args: Args, context: ActionContext) => Promise<Out | void>;
   /** The answer's fields besides `action`, `room` and `message`. */
   echo?: (args: Args) => Record<string, unknown>;
   /** LiveKit's word, as the console shows it. */
@@ -210,6 +216,62 @@ export const ROOM_ACTIONS: Readonly<Record<string, RoomActionSpec<unknown>>> = {
     message: (room, { agentName }, { dispatch }) =>
       `LiveKit created dispatch ${dispatch.id} of agent ${agentName} to ${room} (CreateDispatch answered OK)`,
   }),
+  "remove-and-block": action({
+    need: roomAdmin,
+    parse: (body) => ({ identity: requiredName(body, "identity") }),
+    run: async (config, room, { identity }, { operator }) => {
+      const blocks = getBlockStore();
+      // How the identity got its token: blocking it blocks its invite (or sub) too.
+      const admission = await blocks.admission(room, identity);
+      const now = Math.floor(Date.now() / 1000);
+      const block: Block = {
+        room,
+        identity,
+        ...(admission?.invite ? { invite: admission.invite } : {}),
+        ...(admission?.subject ? { subject: admission.subject } : {}),
+        blockedAt: now,
+        ...(operator ? { by: operator } : {}),
+      };
+      // The block first: a rejoin racing the removal is refused a token.
+      await blocks.add(block);
+      let removed = true;
+      try {
+        // revoke_token_ts: LiveKit's own revocation where the server honours it (v1.13.5 does not).
+        await removeParticipant(config, room, identity, now);
+      } catch (error) {
+        if (!isHttpError(error) || error.status !== 404) throw error;
+        removed = false;
+      }
+      return { block, removed };
+    },
+    echo: ({ identity }) => ({ identity }),
+    message: (room, { identity }, { block, removed }) =>
+      (removed
+        ? `LiveKit removed ${identity} from ${room} (RemoveParticipant answered OK)`
+        : `${identity} was not in ${room} (RemoveParticipant answered not found)`) +
+      `; blocked: no token for ${identity}` +
+      (block.invite ? " nor its invite" : "") +
+      (block.subject ? ` nor sub ${block.subject}` : "") +
+      " until lifted",
+  }),
+  "lift-block": action({
+    need: roomAdmin,
+    parse: (body) => ({ identity: requiredName(body, "identity") }),
+    run: async (_, room, { identity }) => {
+      if (!(await getBlockStore().lift(room, identity))) {
+        throw new HttpError(404, `${identity} is not blocked in ${room}`, { field: "identity" });
+      }
+    },
+    echo: ({ identity }) => ({ identity }),
+    message: (room, { identity }) => `Lifted the block of ${identity} in ${room}`,
+  }),
+  "list-blocks": action({
+    need: roomAdmin,
+    parse: () => ({}),
+    run: async (_, room) => ({ blocks: await getBlockStore().list(room) }),
+    message: (room, _, { blocks }) =>
+      `${blocks.length} blocked in ${room} (${getBlockStore().kind} block store)`,
+  }),
   "delete-dispatch": action({
     need: roomAdmin,
     parse: (body) => ({ dispatchId: requiredName(body, "dispatchId") }),
@@ -243,9 +305,10 @@ export function parseRoomAction(body: Body): RoomActionRequest {
 export async function runRoomAction(
   request: RoomActionRequest,
   config: Pick<Config, "livekitUrl" | "apiKey" | "apiSecret" | "roomApiTimeoutMs">,
+  context: ActionContext = { operator: "" },
 ): Promise<Record<string, unknown>> {
   const { action: verb, room, spec, args } = request;
-  const result = (await spec.run(config, room, args)) ?? {};
+  const result = (await spec.run(config, room, args, context)) ?? {};
   return {
     action: verb,
     room,
