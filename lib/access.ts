@@ -23,7 +23,7 @@ import { fieldName, REQUEST_FIELDS, type ParticipantGrant, type ParticipantReque
 
 type Credential =
   | { kind: "anyone" }
-  | { kind: "invite"; room: string }
+  | { kind: "invite"; room: string; id?: string }
   | { kind: "provider"; subject: string; name?: string };
 
 type AccessConfig = Pick<
@@ -43,7 +43,8 @@ async function authenticate(headers: Headers, config: AccessConfig): Promise<Cre
     );
   }
   if (config.tokenInvites && looksLikeInvite(credential)) {
-    return { kind: "invite", room: (await verifyInvite(credential, config)).room };
+    const invite = await verifyInvite(credential, config);
+    return { kind: "invite", room: invite.room, id: invite.id };
   }
   if (config.tokenAuth) {
     return { kind: "provider", ...(await verifyProviderToken(credential, config.tokenAuth)) };
@@ -118,7 +119,13 @@ export async function decideAccess(
         );
       }
       const name = request.name ?? "Guest";
-      return { identity: uniqueIdentity(name, "guest"), name, room: credential.room, ...options };
+      return {
+        identity: uniqueIdentity(name, "guest"),
+        name,
+        room: credential.room,
+        ...options,
+        ...(credential.id ? { via: { invite: credential.id } } : {}),
+      };
     }
     case "provider": {
       if (request.identity !== undefined && request.identity !== credential.subject) {
@@ -131,6 +138,7 @@ export async function decideAccess(
         name: request.name ?? credential.name ?? credential.subject,
         room: request.room ?? `room-${randomHex(6)}`,
         ...options,
+        via: { subject: credential.subject },
       };
     }
   }

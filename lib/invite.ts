@@ -22,6 +22,8 @@ export interface Invite {
   room: string;
   /** Unix seconds. */
   expiresAt: number;
+  /** The invite's id (jti): what a block of an invitee names. */
+  id?: string;
 }
 
 function inviteKey(apiSecret: string): Uint8Array {
@@ -74,7 +76,11 @@ export async function verifyInvite(
     });
     const room = payload.room;
     if (typeof room !== "string" || room === "" || room.length > MAX_NAME_LENGTH) throw new Error();
-    return { room, expiresAt: payload.exp! };
+    return {
+      room,
+      expiresAt: payload.exp!,
+      ...(typeof payload.jti === "string" && payload.jti ? { id: payload.jti } : {}),
+    };
   } catch (error) {
     const expired = (error as { code?: unknown }).code === "ERR_JWT_EXPIRED";
     throw new HttpError(

@@ -2,7 +2,7 @@ import "server-only";
 import type { Config } from "./config";
 import { clientKey } from "./client-address";
 import { HttpError } from "./http";
-import { redisCommand, sharedRedis } from "./redis";
+import { redisCommand, sharedRedis, withDeadline } from "./redis";
 
 const WINDOW_MS = 60_000;
 /**
@@ -93,15 +93,7 @@ export async function countInRedis(redisUrl: string, key: string): Promise<Windo
     REDIS_KEY_PREFIX + key,
     String(WINDOW_MS),
   ]);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${RATE_LIMIT_REDIS_DEADLINE_MS} ms`)),
-      RATE_LIMIT_REDIS_DEADLINE_MS,
-    );
-  });
-  command.catch(() => {});
-  const reply = await Promise.race([command, deadline]).finally(() => clearTimeout(timer));
+  const reply = await withDeadline(command, RATE_LIMIT_REDIS_DEADLINE_MS);
   const [count, remainingMs] = reply as [number, number];
   return { count: Number(count), remainingMs: Number(remainingMs) };
 }

@@ -112,3 +112,16 @@ export function sharedRedis(url: string): RedisConnection {
   }
   return client;
 }
+
+/**
+ * `command` raced against a deadline of `ms` (its own, shorter than redisCommand's): for a
+ * caller that must not wait on a slow Redis (a token request), and fails open past it.
+ */
+export async function withDeadline<T>(command: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  command.catch(() => {});
+  return Promise.race([command, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import { decideAccess } from "./access";
+import { blockCheckDeadline, refuseBlocked, rememberAdmission } from "./blocks";
 import { getConfig } from "./config";
 import { answer, corsHeaders, json, preflight, readJsonObject, type CorsPolicy } from "./http";
 import { MAX_TOKEN_BODY_BYTES } from "./shared/limits";
@@ -29,7 +30,9 @@ export function answerTokenRequest(
 ): Promise<Response> {
   return answer(corsHeaders(tokenCors()), async () => {
     const config = getConfig();
+    const started = performance.now();
     await checkTokenRateLimit(request, config);
+    const redisSpent = performance.now() - started;
     const body = await readJsonObject(request, MAX_TOKEN_BODY_BYTES);
     const dialect: Dialect = accepts === "tutorial" ? "tutorial" : dialectOf(body);
     const participant =
@@ -37,7 +40,12 @@ export function answerTokenRequest(
         ? tutorialRequest(parseTokenRequest(body))
         : parseStandardRequest(body);
     const grant = await decideAccess(request.headers, participant, config);
+    // An operator's block (remove-and-block) is checked before minting: 403.
+    const who = { identity: grant.identity, ...grant.via };
+    await refuseBlocked(grant.room, who, blockCheckDeadline(redisSpent));
     const token = await signParticipantToken(grant, config);
+    // Not awaited: the answer does not wait for Redis to note which invite this join used.
+    void rememberAdmission(grant.room, who, config);
     if (dialect === "tutorial") return json({ token, serverUrl: config.livekitUrl });
     return json(
       {

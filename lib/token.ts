@@ -244,6 +244,8 @@ export interface ParticipantGrant {
   metadata?: string;
   attributes?: Record<string, string>;
   roomConfig?: RoomConfiguration;
+  /** How the holder was let in (lib/blocks matches a block on these): not in the token. */
+  via?: { invite?: string; subject?: string };
 }
 
 /** A LiveKit access token that lets one participant join one room and publish/subscribe. */

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { decodeJwt } from "jose";
 import { TokenVerifier } from "livekit-server-sdk";
 import type { Config } from "./config";
+import { enforceBlockOnJoin } from "./blocks";
 import { getEventStore } from "./events";
 import type { AppendResult } from "./events/types";
 import type { WebhookEventJson } from "./shared/event-model";
@@ -249,7 +250,20 @@ async function store(event: WebhookEventJson) {
     throw error;
   }
   logWebhookAccepted(event, result);
+  if (result.stored && event.event === "participant_joined") keepBlockedOut(event);
   return { event, result };
+}
+
+/** A blocked identity that joined anyway (a token minted before its block) is removed again. */
+function keepBlockedOut(event: WebhookEventJson): void {
+  const room = (event.room as { name?: unknown } | undefined)?.name;
+  const identity = (event.participant as { identity?: unknown } | undefined)?.identity;
+  if (typeof room !== "string" || typeof identity !== "string" || !room || !identity) return;
+  enforceBlockOnJoin(room, identity).catch((error: unknown) => {
+    console.warn(
+      `blocks: could not check or remove ${JSON.stringify(identity)} in ${JSON.stringify(room)} on joining (${error instanceof Error ? error.message : String(error)})`,
+    );
+  });
 }
 
 async function logged<T>(receive: () => Promise<T>): Promise<T> {

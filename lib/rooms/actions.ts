@@ -1,8 +1,19 @@
 import "server-only";
 import type { Config } from "../config";
-import { HttpError } from "../http";
-import { MAX_NAME_LENGTH } from "../shared/limits";
-import { deleteRoom, removeParticipant } from "./livekit-api";
+import { getBlockStore, type Block } from "../blocks";
+import { HttpError, isHttpError } from "../http";
+import { MAX_METADATA_LENGTH, MAX_NAME_LENGTH } from "../shared/limits";
+import {
+  createDispatch,
+  deleteDispatch,
+  deleteRoom,
+  listDispatches,
+  mutePublishedTrack,
+  removeParticipant,
+  updateParticipant,
+  updateRoomMetadata,
+  type ParticipantUpdate,
+} from "./livekit-api";
 import type { OperatorNeed } from "./operator";
 
 /**
@@ -19,17 +30,25 @@ import type { OperatorNeed } from "./operator";
 type Body = Record<string, unknown>;
 type ApiConfig = Parameters<typeof removeParticipant>[0];
 
-export interface RoomActionSpec<Args> {
+/** Who acts: the operator credential's identity (a block records it). */
+export interface ActionContext {
+  operator: string;
+}
+
+/** What a verb's answer carries besides `action`, `room` and `message`: LiveKit's answer. */
+type Result = Record<string, unknown>;
+
+export interface RoomActionSpec<Args, Out extends Result = Result> {
   /** The credential's grant this verb needs for `room`. */
   need: (room: string) => OperatorNeed;
   /** The verb's own arguments from the body (room already read); throws a 400 with the field. */
   parse: (body: Body) => Args;
-  /** The one LiveKit call. */
-  run: (config: ApiConfig, room: string, args: Args) => Promise<void>;
+  /** The LiveKit call; what it answers goes into the answer. */
+  run: (config: ApiConfig, room: string, args: Args, context: ActionContext) => Promise<Out | void>;
   /** The answer's fields besides `action`, `room` and `message`. */
   echo?: (args: Args) => Record<string, unknown>;
   /** LiveKit's word, as the console shows it. */
-  message: (room: string, args: Args) => string;
+  message: (room: string, args: Args, result: Out) => string;
 }
 
 const bad = (field: string, message: string) =>
@@ -46,13 +65,74 @@ export function requiredName(body: Body, field: string): string {
   return value;
 }
 
+/** A string of at most `max` characters (may be empty); undefined when absent. */
+export function optionalText(body: Body, field: string, max: number): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw bad(field, "must be a string");
+  if (value.length > max) throw bad(field, `must be at most ${max} characters`);
+  return value;
+}
+
+function requiredBoolean(body: Body, field: string): boolean {
+  const value = body[field];
+  if (typeof value !== "boolean") throw bad(field, "must be true or false");
+  return value;
+}
+
+/** The sources LiveKit's canPublishSources takes (TrackSource names). */
+export const PUBLISH_SOURCES = ["CAMERA", "MICROPHONE", "SCREEN_SHARE", "SCREEN_SHARE_AUDIO"];
+const PERMISSION_FLAGS = ["canPublish", "canSubscribe", "canPublishData"] as const;
+
+/** `permission`: any of the three flags (booleans) and canPublishSources; nothing else. */
+function parsePermission(value: unknown): ParticipantUpdate["permission"] {
+  const field = "permission";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw bad(field, "must be an object");
+  }
+  const given = value as Body;
+  const permission: NonNullable<ParticipantUpdate["permission"]> = {};
+  for (const key of Object.keys(given)) {
+    if (key === "canPublishSources") {
+      const sources = given[key];
+      if (
+        !Array.isArray(sources) ||
+        sources.some((s) => typeof s !== "string" || !PUBLISH_SOURCES.includes(s))
+      ) {
+        throw bad(`${field}.${key}`, `must be a list of ${PUBLISH_SOURCES.join(", ")}`);
+      }
+      permission.canPublishSources = [...new Set(sources as string[])];
+    } else if ((PERMISSION_FLAGS as readonly string[]).includes(key)) {
+      const flag = given[key];
+      if (typeof flag !== "boolean") throw bad(`${field}.${key}`, "must be true or false");
+      permission[key as (typeof PERMISSION_FLAGS)[number]] = flag;
+    } else {
+      throw bad(
+        `${field}.${key}`,
+        `is not a permission an operator sets here (${[...PERMISSION_FLAGS, "canPublishSources"].join(", ")})`,
+      );
+    }
+  }
+  if (Object.keys(permission).length === 0) throw bad(field, "must change at least one field");
+  return permission;
+}
+
 /** Declares a verb with its argument type checked against its own parse. */
-const action = <Args>(spec: RoomActionSpec<Args>): RoomActionSpec<unknown> =>
-  spec as RoomActionSpec<unknown>;
+const action = <Args, Out extends Result = Result>(
+  spec: RoomActionSpec<Args, Out>,
+): RoomActionSpec<unknown> => spec as unknown as RoomActionSpec<unknown>;
+
+/** Acting on one room's participants, metadata or dispatches: roomAdmin for that room. */
+const roomAdmin = (room: string): OperatorNeed => ({ grant: "roomAdmin", room });
+
+const describePermission = (p: NonNullable<ParticipantUpdate["permission"]>) =>
+  Object.entries(p)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join("+") || "all" : value}`)
+    .join(", ");
 
 export const ROOM_ACTIONS: Readonly<Record<string, RoomActionSpec<unknown>>> = {
   "remove-participant": action({
-    need: (room) => ({ grant: "roomAdmin", room }),
+    need: roomAdmin,
     parse: (body) => ({ identity: requiredName(body, "identity") }),
     run: (config, room, { identity }) => removeParticipant(config, room, identity),
     echo: ({ identity }) => ({ identity }),
@@ -64,6 +144,141 @@ export const ROOM_ACTIONS: Readonly<Record<string, RoomActionSpec<unknown>>> = {
     parse: () => ({}),
     run: (config, room) => deleteRoom(config, room),
     message: (room) => `LiveKit ended room ${room} (DeleteRoom answered OK)`,
+  }),
+  "mute-track": action({
+    need: roomAdmin,
+    parse: (body) => ({
+      identity: requiredName(body, "identity"),
+      trackSid: requiredName(body, "trackSid"),
+      muted: requiredBoolean(body, "muted"),
+    }),
+    run: async (config, room, { identity, trackSid, muted }) => ({
+      track: await mutePublishedTrack(config, room, identity, trackSid, muted),
+    }),
+    echo: ({ identity, trackSid, muted }) => ({ identity, trackSid, muted }),
+    message: (room, { identity, trackSid, muted }, { track }) =>
+      `LiveKit ${muted ? "muted" : "unmuted"} ${identity}'s track ${trackSid} in ${room} ` +
+      `(MutePublishedTrack answered muted=${track?.muted === true})`,
+  }),
+  "update-participant": action({
+    need: roomAdmin,
+    parse: (body) => {
+      const update: ParticipantUpdate = {};
+      if (body.permission !== undefined) update.permission = parsePermission(body.permission);
+      const metadata = optionalText(body, "metadata", MAX_METADATA_LENGTH);
+      if (metadata !== undefined) update.metadata = metadata;
+      if (!update.permission && update.metadata === undefined) {
+        throw bad("permission", "or metadata must be given");
+      }
+      return { identity: requiredName(body, "identity"), update };
+    },
+    run: async (config, room, { identity, update }) => ({
+      participant: await updateParticipant(config, room, identity, update),
+    }),
+    echo: ({ identity }) => ({ identity }),
+    message: (room, { identity, update }) =>
+      `LiveKit updated ${identity} in ${room}: ` +
+      [
+        update.permission && `permission ${describePermission(update.permission)}`,
+        update.metadata !== undefined && "metadata",
+      ]
+        .filter(Boolean)
+        .join("; ") +
+      " (UpdateParticipant answered OK)",
+  }),
+  "update-room-metadata": action({
+    need: roomAdmin,
+    parse: (body) => {
+      const metadata = optionalText(body, "metadata", MAX_METADATA_LENGTH);
+      if (metadata === undefined) throw bad("metadata", "must be a string");
+      return { metadata };
+    },
+    run: (config, room, { metadata }) => updateRoomMetadata(config, room, metadata),
+    message: (room) => `LiveKit set the metadata of ${room} (UpdateRoomMetadata answered OK)`,
+  }),
+  "list-dispatches": action({
+    need: roomAdmin,
+    parse: () => ({}),
+    run: async (config, room) => ({ dispatches: await listDispatches(config, room) }),
+    message: (room, _, { dispatches }) =>
+      `LiveKit lists ${dispatches.length} agent dispatch${dispatches.length === 1 ? "" : "es"} for ${room}`,
+  }),
+  "create-dispatch": action({
+    need: roomAdmin,
+    parse: (body) => ({
+      agentName: requiredName(body, "agentName"),
+      metadata: optionalText(body, "metadata", MAX_METADATA_LENGTH),
+    }),
+    run: async (config, room, { agentName, metadata }) => ({
+      dispatch: await createDispatch(config, room, agentName, metadata),
+    }),
+    echo: ({ agentName }) => ({ agentName }),
+    message: (room, { agentName }, { dispatch }) =>
+      `LiveKit created dispatch ${dispatch.id} of agent ${agentName} to ${room} (CreateDispatch answered OK)`,
+  }),
+  "remove-and-block": action({
+    need: roomAdmin,
+    parse: (body) => ({ identity: requiredName(body, "identity") }),
+    run: async (config, room, { identity }, { operator }) => {
+      const blocks = getBlockStore();
+      // How the identity got its token: blocking it blocks its invite (or sub) too.
+      const admission = await blocks.admission(room, identity);
+      const now = Math.floor(Date.now() / 1000);
+      const block: Block = {
+        room,
+        identity,
+        ...(admission?.invite ? { invite: admission.invite } : {}),
+        ...(admission?.subject ? { subject: admission.subject } : {}),
+        blockedAt: now,
+        ...(operator ? { by: operator } : {}),
+      };
+      // The block first: a rejoin racing the removal is refused a token.
+      await blocks.add(block);
+      let removed = true;
+      try {
+        // revoke_token_ts: LiveKit's own revocation where the server honours it (v1.13.5 does not).
+        await removeParticipant(config, room, identity, now);
+      } catch (error) {
+        if (!isHttpError(error) || error.status !== 404) throw error;
+        removed = false;
+      }
+      return { block, removed };
+    },
+    echo: ({ identity }) => ({ identity }),
+    message: (room, { identity }, { block, removed }) =>
+      (removed
+        ? `LiveKit removed ${identity} from ${room} (RemoveParticipant answered OK)`
+        : `${identity} was not in ${room} (RemoveParticipant answered not found)`) +
+      `; blocked: no token for ${identity}` +
+      (block.invite ? " nor its invite" : "") +
+      (block.subject ? ` nor sub ${block.subject}` : "") +
+      " until lifted",
+  }),
+  "lift-block": action({
+    need: roomAdmin,
+    parse: (body) => ({ identity: requiredName(body, "identity") }),
+    run: async (_, room, { identity }) => {
+      if (!(await getBlockStore().lift(room, identity))) {
+        throw new HttpError(404, `${identity} is not blocked in ${room}`, { field: "identity" });
+      }
+    },
+    echo: ({ identity }) => ({ identity }),
+    message: (room, { identity }) => `Lifted the block of ${identity} in ${room}`,
+  }),
+  "list-blocks": action({
+    need: roomAdmin,
+    parse: () => ({}),
+    run: async (_, room) => ({ blocks: await getBlockStore().list(room) }),
+    message: (room, _, { blocks }) =>
+      `${blocks.length} blocked in ${room} (${getBlockStore().kind} block store)`,
+  }),
+  "delete-dispatch": action({
+    need: roomAdmin,
+    parse: (body) => ({ dispatchId: requiredName(body, "dispatchId") }),
+    run: (config, room, { dispatchId }) => deleteDispatch(config, room, dispatchId),
+    echo: ({ dispatchId }) => ({ dispatchId }),
+    message: (room, { dispatchId }) =>
+      `LiveKit deleted dispatch ${dispatchId} of ${room} (DeleteDispatch answered OK)`,
   }),
 };
 
@@ -90,13 +305,15 @@ export function parseRoomAction(body: Body): RoomActionRequest {
 export async function runRoomAction(
   request: RoomActionRequest,
   config: Pick<Config, "livekitUrl" | "apiKey" | "apiSecret" | "roomApiTimeoutMs">,
+  context: ActionContext = { operator: "" },
 ): Promise<Record<string, unknown>> {
   const { action: verb, room, spec, args } = request;
-  await spec.run(config, room, args);
+  const result = (await spec.run(config, room, args, context)) ?? {};
   return {
     action: verb,
     room,
     ...spec.echo?.(args),
-    message: spec.message(room, args),
+    ...result,
+    message: spec.message(room, args, result),
   };
 }

@@ -22,6 +22,28 @@ export interface TrackState {
   /** LiveKit's source: CAMERA, MICROPHONE, SCREEN_SHARE, …; "UNKNOWN" when not given. */
   source: string;
   name?: string;
+  /** Muted by its publisher or an operator (from LiveKit's room API only). */
+  muted?: boolean;
+}
+
+/** What a participant may do, as LiveKit's room API says (the four an operator changes). */
+export interface ParticipantPermissionState {
+  canPublish: boolean;
+  canSubscribe: boolean;
+  canPublishData: boolean;
+  /** The sources it may publish (CAMERA, MICROPHONE, …); empty: all of them. */
+  canPublishSources: string[];
+}
+
+/** One agent dispatch of a room (LiveKit's AgentDispatch). */
+export interface DispatchState {
+  id: string;
+  agentName: string;
+  metadata?: string;
+  /** Unix seconds. */
+  createdAt?: number;
+  /** The jobs LiveKit started for it so far. */
+  jobs: number;
 }
 
 export interface ParticipantState {
@@ -31,6 +53,11 @@ export interface ParticipantState {
   sid?: string;
   /** Unix seconds. */
   joinedAt?: number;
+  /** LiveKit's participant kind (STANDARD, AGENT, SIP, EGRESS, INGRESS), from the room API. */
+  kind?: string;
+  metadata?: string;
+  /** From the room API only. */
+  permission?: ParticipantPermissionState;
   tracks: TrackState[];
 }
 
@@ -53,6 +80,8 @@ export interface RoomState {
   live: boolean;
   /** Unix seconds the room was created (LiveKit's creationTime). */
   createdAt?: number;
+  /** The room's metadata (from LiveKit's room API only). */
+  metadata?: string;
   /** Unix seconds of the latest event applied to the room. */
   updatedAt?: number;
   participants: ParticipantState[];

@@ -16,6 +16,7 @@ export interface StandInTrack {
   type?: "VIDEO" | "DATA";
   source: string;
   name?: string;
+  muted?: boolean;
 }
 
 export interface StandInParticipant {
@@ -23,14 +24,27 @@ export interface StandInParticipant {
   identity: string;
   name?: string;
   joinedAt?: string;
+  /** protojson: STANDARD omitted; "AGENT", "SIP", … */
+  kind?: string;
+  metadata?: string;
+  permission?: Record<string, unknown>;
   tracks?: StandInTrack[];
+}
+
+export interface StandInDispatch {
+  id: string;
+  agentName: string;
+  room: string;
+  metadata?: string;
 }
 
 export interface StandInRoom {
   sid: string;
   name: string;
   creationTime: string;
+  metadata?: string;
   participants: StandInParticipant[];
+  dispatches?: StandInDispatch[];
 }
 
 export interface RoomApiCall {
@@ -58,7 +72,14 @@ function permitted(method: string, body: Record<string, unknown>, claims: ClaimG
     case "ListRooms":
       return video.roomList === true;
     case "ListParticipants":
+    case "GetParticipant":
     case "RemoveParticipant":
+    case "MutePublishedTrack":
+    case "UpdateParticipant":
+    case "UpdateRoomMetadata":
+    case "CreateDispatch":
+    case "ListDispatch":
+    case "DeleteDispatch":
       return video.roomAdmin === true && video.room === body.room;
     case "DeleteRoom":
       // livekit-server checks the create permission for DeleteRoom; the SDK signs roomCreate.
@@ -86,7 +107,9 @@ export async function startRoomApiStandIn(): Promise<RoomApiStandIn> {
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const match = /^\/twirp\/livekit\.RoomService\/(\w+)$/.exec(request.url ?? "");
+    const match = /^\/twirp\/livekit\.(?:RoomService|AgentDispatchService)\/(\w+)$/.exec(
+      request.url ?? "",
+    );
     if (request.method !== "POST" || !match) {
       return send(response, 404, twirpError("bad_route", "no such method"));
     }
@@ -138,6 +161,7 @@ export async function startRoomApiStandIn(): Promise<RoomApiStandIn> {
             name: r.name,
             emptyTimeout: 300,
             creationTime: r.creationTime,
+            ...(r.metadata ? { metadata: r.metadata } : {}),
             ...(r.participants.length ? { numParticipants: r.participants.length } : {}),
           })),
         });
@@ -158,6 +182,53 @@ export async function startRoomApiStandIn(): Promise<RoomApiStandIn> {
       case "DeleteRoom":
         if (typeof body.room === "string") rooms.delete(body.room);
         return answer(200, {});
+      case "GetParticipant":
+      case "MutePublishedTrack":
+      case "UpdateParticipant": {
+        const participant = room?.participants.find((p) => p.identity === body.identity);
+        if (!room || !participant) {
+          return answer(404, twirpError("not_found", "participant not found"));
+        }
+        if (method === "GetParticipant") return answer(200, { ...participant, state: "ACTIVE" });
+        if (method === "MutePublishedTrack") {
+          const track = participant.tracks?.find((t) => t.sid === body.trackSid);
+          if (!track) return answer(404, twirpError("not_found", "track not found"));
+          track.muted = body.muted === true;
+          return answer(200, { track });
+        }
+        // LiveKit replaces the whole permission when one is sent, and sets metadata if sent.
+        if (body.permission) participant.permission = body.permission as Record<string, unknown>;
+        if (typeof body.metadata === "string") participant.metadata = body.metadata;
+        return answer(200, { ...participant, state: "ACTIVE" });
+      }
+      case "UpdateRoomMetadata":
+        if (!room) return answer(404, twirpError("not_found", "requested room does not exist"));
+        room.metadata = typeof body.metadata === "string" ? body.metadata : "";
+        return answer(200, { sid: room.sid, name: room.name, metadata: room.metadata });
+      case "CreateDispatch": {
+        // LiveKit creates the room for a dispatch if it does not exist; the stand-in asks for one.
+        if (!room) return answer(404, twirpError("not_found", "requested room does not exist"));
+        const dispatch: StandInDispatch = {
+          id: `AD_${Math.random().toString(36).slice(2, 14)}`,
+          agentName: String(body.agentName ?? ""),
+          room: room.name,
+          ...(typeof body.metadata === "string" && body.metadata
+            ? { metadata: body.metadata }
+            : {}),
+        };
+        (room.dispatches ??= []).push(dispatch);
+        return answer(200, { ...dispatch, state: { createdAt: String(Date.now() * 1e6) } });
+      }
+      case "ListDispatch":
+        return answer(200, { agentDispatches: room?.dispatches ?? [] });
+      case "DeleteDispatch": {
+        const index = room?.dispatches?.findIndex((d) => d.id === body.dispatchId) ?? -1;
+        if (!room?.dispatches || index < 0) {
+          return answer(404, twirpError("not_found", "dispatch not found"));
+        }
+        const [gone] = room.dispatches.splice(index, 1);
+        return answer(200, gone);
+      }
       default:
         return answer(404, twirpError("bad_route", `no method ${method}`));
     }

@@ -20,8 +20,8 @@ export async function POST(request: Request): Promise<Response> {
       config,
     );
     const wanted = parseRoomAction(await readJsonObject(request, 8192));
-    requireGrant(claims, wanted.spec.need(wanted.room));
-    return json(await runRoomAction(wanted, config));
+    const access = requireGrant(claims, wanted.spec.need(wanted.room));
+    return json(await runRoomAction(wanted, config, { operator: access.identity }));
   });
 }
 
