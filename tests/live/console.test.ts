@@ -87,6 +87,7 @@ function stored(events: SseClient): Stored[] {
 }
 
 describe("the console against a real livekit-server", () => {
+  // A real server, three browser pages and several rounds of webhooks: minutes on a loaded machine.
   it("lists the room and its participants from LiveKit's room API; Remove and End room reach the participants' pages, and the real participant_left and room_finished arrive", async () => {
     const room = `console-live-${Date.now().toString(36)}`;
     const events = await connectSse(stack.server.url, {
@@ -204,5 +205,5 @@ describe("the console against a real livekit-server", () => {
     } finally {
       events.close();
     }
-  });
+  }, 180_000);
 });
