@@ -189,7 +189,7 @@ describe("npm start", () => {
     );
     const scripts = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
     expect([scripts.dev, scripts.start]).toEqual([
-      "node scripts/next.mjs dev",
+      "node scripts/dev.mjs",
       "node scripts/next.mjs start",
     ]);
     // What `npm start` runs, with an extra Next argument passed through: loopback only.
