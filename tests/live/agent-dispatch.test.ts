@@ -53,7 +53,7 @@ let workerOutput = "";
 const lines: WorkerLine[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser({ loopbackPeerConnection: true });
+  browser = await launchBrowser();
   worker = spawn(process.execPath, [path.join(ROOT, "tests/support/agent-worker.mjs")], {
     cwd: ROOT,
     env: {
