@@ -5,8 +5,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { RoomServiceClient } from "livekit-server-sdk";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { operatorToken, TEST_API_KEY, TEST_API_SECRET } from "../support/fixtures";
+import { livekitServerBinary } from "../support/livekit-server";
 import { freePort, ROOT } from "../support/server";
 import { connectSse, parseEventMessage } from "../support/sse";
 import { waitUntil } from "../support/wait";
@@ -21,6 +22,10 @@ interface DevRun {
 }
 
 const runs: DevRun[] = [];
+
+// No livekit-server: fail here with scripts/livekit-server.sh's message (npm run dev itself
+// would go on without one, and the test would only time out).
+beforeAll(() => void livekitServerBinary(), DEV_TIMEOUT);
 
 afterEach(async () => {
   for (const run of runs.splice(0)) {
