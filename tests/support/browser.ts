@@ -31,8 +31,6 @@ export async function launchBrowser({ allowMedia = true }: LaunchOptions = {}): 
       "--disable-component-update",
       "--disable-sync",
       "--use-fake-device-for-media-stream",
-      // WebRTC over 127.0.0.1: the only address in the tests' network namespace.
-      "--allow-loopback-in-peer-connection",
       allowMedia ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
       // Every test runs in a namespace with only lo, so WebRTC may use (and can only use) loopback.
       "--allow-loopback-in-peer-connection",
