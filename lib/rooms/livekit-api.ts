@@ -49,6 +49,9 @@ function participantOf(json: Json): ParticipantState {
     ...(typeof json.name === "string" && json.name ? { name: json.name } : {}),
     ...(typeof json.sid === "string" ? { sid: json.sid } : {}),
     ...(joinedAt ? { joinedAt } : {}),
+    ...(typeof json.kind === "string" && json.kind && json.kind !== "STANDARD"
+      ? { kind: json.kind }
+      : {}),
     tracks: Array.isArray(json.tracks) ? (json.tracks as Json[]).map(trackOf) : [],
   };
 }

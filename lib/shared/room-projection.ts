@@ -31,6 +31,8 @@ export interface ParticipantState {
   sid?: string;
   /** Unix seconds. */
   joinedAt?: number;
+  /** LiveKit's ParticipantInfo.Kind name when not a person (AGENT, SIP, EGRESS, INGRESS, …). */
+  kind?: string;
   tracks: TrackState[];
 }
 
@@ -254,11 +256,16 @@ function participantOf(event: WebhookEventJson) {
   const p = event.participant;
   const identity = typeof p?.identity === "string" && p.identity ? p.identity : null;
   const sid = typeof p?.sid === "string" && p.sid ? p.sid : undefined;
-  return { identity, sid, name: typeof p?.name === "string" && p.name ? p.name : undefined };
+  return {
+    identity,
+    sid,
+    name: typeof p?.name === "string" && p.name ? p.name : undefined,
+    kind: typeof p?.kind === "string" && p.kind && p.kind !== "STANDARD" ? p.kind : undefined,
+  };
 }
 
 function join(memory: RoomMemory, event: WebhookEventJson): void {
-  const { identity, sid, name } = participantOf(event);
+  const { identity, sid, name, kind } = participantOf(event);
   if (!identity || (sid && memory.endedParticipantSids.has(sid))) return;
   const room = memory.state;
   const existing = room.participants.find((p) => p.identity === identity);
@@ -272,6 +279,7 @@ function join(memory: RoomMemory, event: WebhookEventJson): void {
     ...(name ? { name } : {}),
     ...(sid ? { sid } : {}),
     ...(joinedAt ? { joinedAt } : {}),
+    ...(kind ? { kind } : {}),
     tracks: existing && (!sid || existing.sid === sid) ? existing.tracks : [],
   };
   room.participants = [...room.participants.filter((p) => p.identity !== identity), next].sort(

@@ -23,6 +23,8 @@ export interface StandInParticipant {
   identity: string;
   name?: string;
   joinedAt?: string;
+  /** LiveKit's ParticipantInfo.Kind name; protojson omits STANDARD (the zero value). */
+  kind?: "AGENT" | "SIP" | "EGRESS" | "INGRESS";
   tracks?: StandInTrack[];
 }
 
