@@ -48,6 +48,13 @@ export interface EventOptions {
   disconnectReason?: string;
   /** Whether the participant published: a leave then says `isPublisher` (default true). */
   publisher?: boolean;
+  /**
+   * The participant's ParticipantInfo.Kind name (AGENT, SIP, EGRESS, INGRESS, …); STANDARD, the
+   * zero value, is left out as protojson does.
+   */
+  kind?: string;
+  /** An agent job's agent (`job.agentName`); "my-agent" by default. */
+  agentName?: string;
 }
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -113,6 +120,7 @@ export function buildWebhookEvent(
     // false is a zero value: protojson leaves canUpdateMetadata out.
     permission: { canSubscribe: true, canPublish: true, canPublishData: true },
     ...(left && (options.publisher ?? true) ? { isPublisher: true } : {}),
+    ...(options.kind && options.kind !== "STANDARD" ? { kind: options.kind } : {}),
     ...(left ? { disconnectReason: options.disconnectReason ?? "CLIENT_INITIATED" } : {}),
     clientProtocol: 2,
     capabilities: ["CAP_COMPRESSION_DEFLATE_RAW"],
@@ -227,6 +235,29 @@ export function buildWebhookEvent(
     enabled: true,
   };
 
+  // An agent job (livekit_agent.proto's Job, fields in declaration order): its room is inside
+  // it, there is no top-level room. metadata and attributes are what the dispatch or the token
+  // gave the agent: personal data in LiveKit's proto (lib/events/redact removes them).
+  const jobId = stableLivekitId("AJ_", `${roomName}\u0000${options.agentName ?? "my-agent"}`);
+  const jobEnded = type === "agent_job_ended";
+  const job = {
+    id: jobId,
+    dispatchId: stableLivekitId("AD_", `${roomName}\u0000${options.agentName ?? "my-agent"}`),
+    type: "JT_ROOM",
+    room: fullRoom,
+    metadata: JSON.stringify({ customer: `${identity}@example.com`, topic: "billing" }),
+    agentName: options.agentName ?? "my-agent",
+    state: {
+      status: jobEnded ? "JS_SUCCESS" : "JS_RUNNING",
+      startedAt: nanos(now - 1),
+      ...(jobEnded ? { endedAt: nanos(now) } : {}),
+      updatedAt: nanos(now),
+      participantIdentity: `agent-${jobId}`,
+      workerId: stableLivekitId("AW_", roomName),
+    },
+    attributes: { "customer.phone": "+15550100" },
+  };
+
   const family = EVENT_CATALOGUE[type].family;
   const body: { [key: string]: Json } = { event: type };
   if (family === "room" || family === "participant") body.room = fullRoom;
@@ -237,6 +268,7 @@ export function buildWebhookEvent(
   if (family === "egress") body.egressInfo = egressInfo;
   if (family === "ingress") body.ingressInfo = ingressInfo;
   if (family === "track") body.track = track;
+  if (family === "agent") body.job = job;
   body.id = options.id ?? livekitId("EV_");
   body.createdAt = String(now);
   return body;

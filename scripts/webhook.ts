@@ -1,20 +1,29 @@
 /**
  * Webhook simulator: sends one LiveKit webhook, signed exactly as livekit-server signs it.
  *
- *   npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--compact] [--id EV_…]
+ *   npm run webhook -- <event-type> [--room R] [--identity I] [--kind K] [--agent A] [--url U]
+ *                      [--compact] [--id EV_…]
  *
  * The key and secret are LIVEKIT_API_KEY / LIVEKIT_API_SECRET, read as Next reads them
  * (scripts/cli.ts; default devkey / secret); the default URL's port is the server's.
  */
 import { buildWebhookEvent, encodeWireJson, postWebhook, signWebhook } from "../lib/livekit-wire";
-import { EVENT_TYPES, type EventType } from "../lib/shared/event-catalogue";
+import {
+  EVENT_TYPES,
+  KIND_CHOICES,
+  parseKindChoice,
+  type EventType,
+} from "../lib/shared/event-catalogue";
 import { loadCliConfig, parseCliArgs, runCli, UsageError } from "./cli";
 
-const usage = `usage: npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--compact] [--id EV_...]
+const usage = `usage: npm run webhook -- <event-type> [--room R] [--identity I] [--kind K] [--agent A]
+                         [--url U] [--compact] [--id EV_...]
 Sends one LiveKit webhook, signed with LIVEKIT_API_KEY and LIVEKIT_API_SECRET (from the
 environment or the .env files), to --url (default http://localhost:<PORT>/api/webhook), in the
 shape and with the headers the pinned livekit-server sends (docs/live-webhooks.md).
---room defaults to my-room, --identity to alice. The body has a space after every comma, as
+--room defaults to my-room, --identity to alice. --kind (standard, agent, sip, egress, ingress)
+is the participant's kind in participant events; --agent the agent's name in agent_job_* events
+(default my-agent), whose room is in job.room, as LiveKit sends them. The body has a space after every comma, as
 livekit-server 1.13.5 writes it; --compact writes it without (--spaced, the default, is kept).
 event types: ${EVENT_TYPES.join(", ")}`;
 
@@ -28,6 +37,8 @@ runCli(usage, async () => {
       id: { type: "string" },
       spaced: { type: "boolean", default: true },
       compact: { type: "boolean", default: false },
+      kind: { type: "string", default: "standard" },
+      agent: { type: "string", default: "my-agent" },
     },
   });
   const type = positionals[0];
@@ -35,12 +46,16 @@ runCli(usage, async () => {
   if (!(EVENT_TYPES as readonly string[]).includes(type)) {
     throw new UsageError(`unknown event type: ${type}`);
   }
+  const kind = parseKindChoice(values.kind);
+  if (!kind) throw new UsageError(`--kind must be one of ${KIND_CHOICES.join(", ").toLowerCase()}`);
   const config = loadCliConfig();
   const url = values.url ?? `http://localhost:${config.port}/api/webhook`;
   const event = buildWebhookEvent(type as EventType, {
     room: values.room,
     identity: values.identity,
     id: values.id,
+    kind,
+    agentName: values.agent,
   });
   const body = encodeWireJson(event, !values.compact);
   try {

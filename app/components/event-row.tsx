@@ -1,10 +1,14 @@
 "use client";
 
 import { CopyButton } from "./copy-button";
+import { KindBadge } from "./kind-badge";
 import { familyOf, summaryOf } from "@/lib/shared/event-catalogue";
 import { formatTime, timeOf, type LogEntry } from "./event-summary";
 
-/** One webhook event: time, type (coloured by family) and subject; opens to its raw JSON. */
+/**
+ * One webhook event: time, type (coloured by family), the participant's kind when not a person,
+ * and subject (with why it ended, when it says); opens to its raw JSON.
+ */
 export function EventRow({
   entry,
   open,
@@ -36,6 +40,7 @@ export function EventRow({
         <time dateTime={time.toISOString()}>{formatTime(time)}</time>
         <span className={`badge badge-${family}`}>{type}</span>
         <span className="log-subject" title={subject}>
+          <KindBadge kind={entry.event.participant?.kind ?? entry.event.job?.participant?.kind} />
           {subject}
         </span>
         <span className="chevron" aria-hidden="true" />

@@ -5,7 +5,9 @@
  * operator credential (`roomList`, or `roomAdmin` for the room) reads them whole. Egress and
  * ingress events carry what lets someone publish as the ingress or read and write the egress's
  * storage (livekit/protocol `livekit_egress.proto`, `livekit_ingress.proto`): those fields are
- * replaced by {@link REDACTED} for participants, wherever they appear in the event.
+ * replaced by {@link REDACTED} for participants, wherever they appear in the event. An agent
+ * job's `metadata` and `attributes` are personal data in LiveKit's `livekit_agent.proto` (what
+ * the dispatch or the caller's token handed the agent): replaced too ({@link JOB_PERSONAL_FIELDS}).
  */
 import "server-only";
 import type { Audience } from "./types";
@@ -46,8 +48,15 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   "turnPassword",
 ]);
 
+/**
+ * Fields of an agent_job_*'s `job` (a livekit.Job) that a participant does not read: what the
+ * dispatch gave the agent (`metadata`) and the job's `attributes`, both personal data in
+ * LiveKit's proto. Only at the job's top level: its `room` is redacted like any room.
+ */
+export const JOB_PERSONAL_FIELDS: ReadonlySet<string> = new Set(["metadata", "attributes"]);
+
 /** The parts of an event that can hold secrets; the rest (participant, track) is left as sent. */
-const SECRET_BEARING = ["room", "egressInfo", "ingressInfo"] as const;
+const SECRET_BEARING = ["room", "egressInfo", "ingressInfo", "job"] as const;
 
 /** A copy of `event` without {@link SECRET_FIELDS} (the original is never changed). */
 export function redactEvent(event: WebhookEventJson): WebhookEventJson {
@@ -57,6 +66,15 @@ export function redactEvent(event: WebhookEventJson): WebhookEventJson {
     if (event[part] !== undefined) {
       (copy as Record<string, unknown>)[part] = redactValue(event[part]);
     }
+  }
+  const job = copy.job as unknown;
+  if (typeof job === "object" && job !== null && !Array.isArray(job)) {
+    copy.job = Object.fromEntries(
+      Object.entries(job).map(([key, value]) => [
+        key,
+        JOB_PERSONAL_FIELDS.has(key) ? REDACTED : value,
+      ]),
+    );
   }
   return copy;
 }

@@ -4,7 +4,14 @@ import type { AppendResult } from "../events/types";
 import type { WebhookEventJson } from "../shared/event-model";
 import { HttpError } from "../http";
 import { buildWebhookEvent, encodeWireJson, signWebhook } from "../livekit-wire";
-import { EVENT_TYPES, isEventType, type EventType } from "../shared/event-catalogue";
+import {
+  EVENT_TYPES,
+  isEventType,
+  KIND_CHOICES,
+  parseKindChoice,
+  type EventType,
+  type KindChoice,
+} from "../shared/event-catalogue";
 import { MAX_NAME_LENGTH } from "../shared/limits";
 import { receiveWebhook } from "../webhook";
 
@@ -13,6 +20,10 @@ export interface TestEventRequest {
   room: string;
   type: EventType;
   identity: string;
+  /** The participant's kind (LiveKit's name), for participant events. */
+  kind: KindChoice;
+  /** The agent's name, for agent_job_* events. */
+  agentName: string;
 }
 
 function name(body: Record<string, unknown>, field: string, fallback?: string): string {
@@ -26,14 +37,27 @@ function name(body: Record<string, unknown>, field: string, fallback?: string): 
   return value;
 }
 
-/** `{room, type?, identity?}`; type defaults to room_started, identity to "test-participant". */
+/**
+ * `{room, type?, identity?, kind?, agentName?}`; type defaults to room_started, identity to
+ * "test-participant", kind to standard, agentName to "test-agent".
+ */
 export function parseTestEventRequest(body: Record<string, unknown>): TestEventRequest {
   const room = name(body, "room");
   const type = body.type ?? "room_started";
   if (!isEventType(type)) {
     throw new HttpError(400, `type must be one of ${EVENT_TYPES.join(", ")}`, { field: "type" });
   }
-  return { room, type, identity: name(body, "identity", "test-participant") };
+  const kind = parseKindChoice(body.kind ?? "STANDARD");
+  if (!kind) {
+    throw new HttpError(400, `kind must be one of ${KIND_CHOICES.join(", ")}`, { field: "kind" });
+  }
+  return {
+    room,
+    type,
+    identity: name(body, "identity", "test-participant"),
+    kind,
+    agentName: name(body, "agentName", "test-agent"),
+  };
 }
 
 /**
@@ -45,7 +69,12 @@ export async function sendTestEvent(
   request: TestEventRequest,
   config: Pick<Config, "apiKey" | "apiSecret">,
 ): Promise<{ event: WebhookEventJson; result: AppendResult }> {
-  const event = buildWebhookEvent(request.type, { room: request.room, identity: request.identity });
+  const event = buildWebhookEvent(request.type, {
+    room: request.room,
+    identity: request.identity,
+    kind: request.kind,
+    agentName: request.agentName,
+  });
   const body = encodeWireJson(event);
   const authorization = signWebhook(body, config.apiKey, config.apiSecret);
   return receiveWebhook(new TextEncoder().encode(body), authorization, config);

@@ -46,6 +46,65 @@ const egressRoom = (event: WebhookEventJson) =>
   roomField(event) ?? nonEmpty(event.egressInfo?.roomName);
 const ingressRoom = (event: WebhookEventJson) =>
   roomField(event) ?? nonEmpty(event.ingressInfo?.roomName);
+/** agent_job_* carry no top-level room: theirs is the job's (`job.room.name`). */
+const jobRoom = (event: WebhookEventJson) => nonEmpty(event.job?.room?.name) ?? roomField(event);
+
+/**
+ * What a participant is, when not a person: LiveKit's ParticipantInfo.Kind (protojson leaves out
+ * STANDARD, the zero value), as the badge the page and the console show. Null for a person.
+ */
+export const PARTICIPANT_KINDS: Readonly<Record<string, string>> = {
+  AGENT: "agent",
+  SIP: "SIP caller",
+  EGRESS: "egress",
+  INGRESS: "ingress",
+  CONNECTOR: "connector",
+  BRIDGE: "bridge",
+};
+
+/** The kinds the simulator and the test-event form offer (`--kind`), in LiveKit's names. */
+export const KIND_CHOICES = ["STANDARD", "AGENT", "SIP", "EGRESS", "INGRESS"] as const;
+export type KindChoice = (typeof KIND_CHOICES)[number];
+
+/** "agent", "SIP", … (any case) as LiveKit's enum name; null for anything else. */
+export function parseKindChoice(value: unknown): KindChoice | null {
+  if (typeof value !== "string") return null;
+  const upper = value.toUpperCase();
+  return (KIND_CHOICES as readonly string[]).includes(upper) ? (upper as KindChoice) : null;
+}
+
+/** A participant kind's badge text: "agent", "SIP caller", …; null for STANDARD or none. */
+export function kindLabel(kind: unknown): string | null {
+  if (typeof kind !== "string" || kind === "" || kind === "STANDARD") return null;
+  return PARTICIPANT_KINDS[kind] ?? words(kind);
+}
+
+/** The kind of the participant an event is about (its `participant`, or the job's). */
+export function participantKindOf(event: WebhookEventJson): string | null {
+  return kindLabel(event.participant?.kind ?? event.job?.participant?.kind);
+}
+
+/**
+ * Why something ended, in words: a leave's DisconnectReason (CLIENT_INITIATED → "client
+ * initiated"), a room_finished's RoomEndReason (ROOM_END_API_DELETE → "api delete"). Null when
+ * the event gives none (or the unknown zero values).
+ */
+export function endReasonOf(event: WebhookEventJson): string | null {
+  const disconnect = event.participant?.disconnectReason;
+  if (typeof disconnect === "string" && disconnect && disconnect !== "UNKNOWN_REASON") {
+    return words(disconnect);
+  }
+  const roomEnd = event.roomEndReason;
+  if (typeof roomEnd === "string" && roomEnd && roomEnd !== "ROOM_END_UNKNOWN") {
+    return words(roomEnd.replace(/^ROOM_END_/, ""));
+  }
+  return null;
+}
+
+/** A JobStatus in words: JS_RUNNING → "running". */
+export function jobStatusWords(status: string): string {
+  return words(status.replace(/^JS_/, ""));
+}
 
 /** "Alice (alice-3f9c)" when the display name differs from the identity, else the identity. */
 export function participantLabel(participant: WebhookEventJson["participant"]): string | null {
@@ -55,9 +114,22 @@ export function participantLabel(participant: WebhookEventJson["participant"]): 
   return identity || name || null;
 }
 
-/** The participant if the event names one, else the room. */
+/** The participant if the event names one, else the room; then why it ended, if it says. */
 const whoOrRoom = (event: WebhookEventJson) =>
-  participantLabel(event.participant) ?? event.room?.name ?? "";
+  [participantLabel(event.participant) ?? event.room?.name ?? "", endReasonOf(event)]
+    .filter(Boolean)
+    .join(" · ");
+
+/** "my-agent — alice · running": the agent, the participant it serves (if any), the job's state. */
+function jobSummary(event: WebhookEventJson): string {
+  const job = event.job;
+  if (!job) return whoOrRoom(event);
+  const agent = nonEmpty(job.agentName) ?? nonEmpty(job.id) ?? "agent";
+  const who = [agent, participantLabel(job.participant)].filter(Boolean).join(" — ");
+  const status = nonEmpty(job.state?.status);
+  const error = nonEmpty(job.state?.error);
+  return [who, status && jobStatusWords(status), error].filter(Boolean).join(" · ");
+}
 
 /** protojson omits zero values, so a track without `type` is an audio track (TrackType AUDIO = 0). */
 function trackSummary(event: WebhookEventJson): string {
@@ -106,7 +178,18 @@ const ingress = {
   summary: ingressSummary,
 };
 
-/** The types livekit-server sends, in the order the page and the console list them. */
+const agent = {
+  family: "agent",
+  roomOf: jobRoom,
+  aboutParticipant: false,
+  summary: jobSummary,
+};
+
+/**
+ * The types livekit-server sends, in the order the page and the console list them. The agent
+ * jobs' are @livekit/protocol 1.52's (`livekit_webhook.proto`); it has no agent_job_pending
+ * (JS_PENDING is only a job status), so such a type would pass as "other", still in its room.
+ */
 export const EVENT_CATALOGUE = {
   room_started: { ...room, ends: false },
   room_finished: { ...room, ends: true },
@@ -120,6 +203,8 @@ export const EVENT_CATALOGUE = {
   egress_ended: { ...egress, ends: true },
   ingress_started: { ...ingress, ends: false },
   ingress_ended: { ...ingress, ends: true },
+  agent_job_started: { ...agent, ends: false },
+  agent_job_ended: { ...agent, ends: true },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
@@ -143,7 +228,8 @@ const UNKNOWN: CatalogueEntry & { family: "other" } = {
   roomOf: (event) =>
     roomField(event) ??
     nonEmpty(event.egressInfo?.roomName) ??
-    nonEmpty(event.ingressInfo?.roomName),
+    nonEmpty(event.ingressInfo?.roomName) ??
+    nonEmpty(event.job?.room?.name),
   ends: false,
   aboutParticipant: false,
   summary: whoOrRoom,

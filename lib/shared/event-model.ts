@@ -16,6 +16,17 @@ export interface WebhookEventJson {
   track?: { sid?: string; source?: string; type?: string; [field: string]: unknown };
   egressInfo?: { roomName?: string; [field: string]: unknown };
   ingressInfo?: { roomName?: string; [field: string]: unknown };
+  /** agent_job_*: a livekit.Job. Its room is `job.room`: these events have no top-level room. */
+  job?: {
+    id?: string;
+    agentName?: string;
+    room?: { name?: string; sid?: string; [field: string]: unknown };
+    participant?: { identity?: string; name?: string; kind?: string; [field: string]: unknown };
+    state?: { status?: string; error?: string; [field: string]: unknown };
+    [field: string]: unknown;
+  };
+  /** room_finished, newer servers: a RoomEndReason name (1.13.5 does not send it). */
+  roomEndReason?: string;
   [field: string]: unknown;
 }
 

@@ -53,7 +53,7 @@ export interface ParticipantState {
   sid?: string;
   /** Unix seconds. */
   joinedAt?: number;
-  /** LiveKit's participant kind (STANDARD, AGENT, SIP, EGRESS, INGRESS), from the room API. */
+  /** LiveKit's participant kind (STANDARD, AGENT, SIP, EGRESS, INGRESS): the room API's, or a webhook's when not STANDARD. */
   kind?: string;
   metadata?: string;
   /** From the room API only. */
@@ -283,11 +283,16 @@ function participantOf(event: WebhookEventJson) {
   const p = event.participant;
   const identity = typeof p?.identity === "string" && p.identity ? p.identity : null;
   const sid = typeof p?.sid === "string" && p.sid ? p.sid : undefined;
-  return { identity, sid, name: typeof p?.name === "string" && p.name ? p.name : undefined };
+  return {
+    identity,
+    sid,
+    name: typeof p?.name === "string" && p.name ? p.name : undefined,
+    kind: typeof p?.kind === "string" && p.kind && p.kind !== "STANDARD" ? p.kind : undefined,
+  };
 }
 
 function join(memory: RoomMemory, event: WebhookEventJson): void {
-  const { identity, sid, name } = participantOf(event);
+  const { identity, sid, name, kind } = participantOf(event);
   if (!identity || (sid && memory.endedParticipantSids.has(sid))) return;
   const room = memory.state;
   const existing = room.participants.find((p) => p.identity === identity);
@@ -301,6 +306,7 @@ function join(memory: RoomMemory, event: WebhookEventJson): void {
     ...(name ? { name } : {}),
     ...(sid ? { sid } : {}),
     ...(joinedAt ? { joinedAt } : {}),
+    ...(kind ? { kind } : {}),
     tracks: existing && (!sid || existing.sid === sid) ? existing.tracks : [],
   };
   room.participants = [...room.participants.filter((p) => p.identity !== identity), next].sort(

@@ -250,6 +250,50 @@ describe("the operator console", () => {
       .waitFor(SHOWS);
   });
 
+  it("an agent, a SIP caller and an agent job look different from a person: kind badges, the job in its room's timeline", async () => {
+    const room = uniqueRoom("kinds");
+    await livekitSays("room_started", room);
+    for (const [identity, kind] of [
+      ["agent-1", "AGENT"],
+      ["caller", "SIP"],
+      ["dana", undefined],
+    ] as const) {
+      const sent = await sendWebhook(server.url, "participant_joined", { room, identity, kind });
+      expect(sent.status).toBe(200);
+      // The room API's list says the same (the kind as LiveKit's enum name).
+      standIn.rooms.get(room)?.participants.push({
+        sid: `PA_${identity}`,
+        identity,
+        tracks: [],
+        ...(kind ? { kind } : {}),
+      });
+    }
+    const job = await sendWebhook(server.url, "agent_job_started", { room, agentName: "helper" });
+    expect(job.status).toBe(200);
+    const page = await newPage();
+    await page.goto(link);
+    await card(page, room).waitFor(SHOWS);
+    await card(page, room).getByRole("link", { name: room }).click();
+    await page.waitForURL(`${server.url}/console/room?name=${room}`);
+    const entry = (identity: string) =>
+      page.locator(`.participant-list li[data-identity="${identity}"]`);
+    await entry("dana").waitFor(SHOWS);
+    await expect(entry("agent-1").locator(".kind-badge").textContent()).resolves.toBe("agent");
+    await expect(entry("caller").locator(".kind-badge").textContent()).resolves.toBe("SIP caller");
+    await expect(entry("dana").locator(".kind-badge").count()).resolves.toBe(0);
+    // The timeline: the job's row (its room is job.room) and the kind on the participants' rows.
+    const jobRow = page.locator(`.log-row[data-event-id="${job.eventId}"]`);
+    await jobRow.waitFor(SHOWS);
+    await expect(jobRow.getAttribute("class")).resolves.toContain("family-agent");
+    await expect(jobRow.locator(".log-subject").textContent()).resolves.toBe("helper · running");
+    await expect(
+      page
+        .locator(".log-row .kind-badge[data-kind]")
+        .evaluateAll((badges) => badges.map((badge) => badge.getAttribute("data-kind")).sort()),
+    ).resolves.toEqual(["AGENT", "SIP"]);
+    await saveScreenshot(page, "console-kinds");
+  });
+
   it("a room's page: participants, remove one and end the room with a confirmation, each answered with LiveKit's word", async () => {
     const room = uniqueRoom("act");
     await livekitSays("room_started", room);

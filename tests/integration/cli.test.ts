@@ -35,9 +35,10 @@ describe("npm run operator-token and npm run webhook", () => {
     expect(client.status).toBe(200);
 
     const sent: string[] = [];
-    for (const [type, room] of [
-      ["participant_joined", "cli-a"],
+    for (const [type, room, ...extra] of [
+      ["participant_joined", "cli-a", "--kind", "agent"],
       ["egress_started", "cli-b"],
+      ["agent_job_started", "cli-c", "--agent", "cli-agent"],
     ]) {
       const { stdout } = await run(
         tsx,
@@ -47,6 +48,7 @@ describe("npm run operator-token and npm run webhook", () => {
           type!,
           "--room",
           room!,
+          ...extra,
           "--spaced",
           "--url",
           `${server.url}/livekit/webhook`,
@@ -56,9 +58,14 @@ describe("npm run operator-token and npm run webhook", () => {
       expect(stdout).toMatch(new RegExp(`^${type} EV_\\w{12} room=${room} -> 200 `));
       sent.push(/EV_\w{12}/.exec(stdout)![0]);
     }
-    await client.waitFor((messages) => messages.length === 2);
+    await client.waitFor((messages) => messages.length === 3);
     client.close();
-    expect(client.messages.map((m) => parseEventMessage(m).event.id)).toEqual(sent);
+    const events = client.messages.map((m) => parseEventMessage(m));
+    expect(events.map((m) => m.event.id)).toEqual(sent);
+    // --kind and --agent in LiveKit's wire shape; the job's room is job.room, and it is filed there.
+    expect((events[0]!.event.participant as { kind?: string }).kind).toBe("AGENT");
+    expect(events[2]!.room).toBe("cli-c");
+    expect((events[2]!.event.job as { agentName?: string }).agentName).toBe("cli-agent");
   });
 
   it("the simulator says what is wrong with its arguments and exits non-zero", async () => {

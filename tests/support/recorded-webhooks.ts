@@ -19,21 +19,46 @@ export interface RecordedWebhook {
   body: string;
 }
 
-/** Every recorded webhook, in the order the server sent them. */
-export function recordedWebhooks(): RecordedWebhook[] {
-  return readdirSync(RECORDED_DIR)
+/** Every recorded webhook in `dir` (the fixtures by default), in the order the server sent them. */
+export function recordedWebhooks(dir = RECORDED_DIR): RecordedWebhook[] {
+  return readdirSync(dir)
     .filter((file) => file.endsWith(".json"))
     .sort()
     .map((file) => ({
       file,
-      ...(JSON.parse(readFileSync(path.join(RECORDED_DIR, file), "utf8")) as Omit<
-        RecordedWebhook,
-        "file"
-      >),
+      ...(JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Omit<RecordedWebhook, "file">),
     }));
 }
 
 /** A header's value as recorded (names compared case-insensitively); undefined if absent. */
 export function recordedHeader(webhook: RecordedWebhook, name: string): string | undefined {
   return webhook.headers.find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+}
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/**
+ * What must agree between the server and the simulator: every key, in order; enum names, mime
+ * types and booleans as they are; any other string or number only as "a string" / "a number"
+ * (ids, names, times differ from one session to the next). A video layer's `ssrc` and
+ * `repairSsrc` are left out: the server adds them once it has seen that layer's RTP, so which
+ * layers have them depends on timing.
+ */
+const TIMING_DEPENDENT = new Set(["ssrc", "repairSsrc"]);
+
+export function skeleton(value: Json): Json {
+  if (Array.isArray(value)) return value.map(skeleton);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !TIMING_DEPENDENT.has(key))
+        .map(([key, item]) => [key, skeleton(item)]),
+    );
+  }
+  if (typeof value === "string") {
+    return /^[A-Z][A-Z0-9_]*$/.test(value) || /^(audio|video)\/\w+$/.test(value)
+      ? value
+      : "<string>";
+  }
+  return typeof value === "number" ? "<number>" : value;
 }

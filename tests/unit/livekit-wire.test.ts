@@ -16,37 +16,14 @@ import {
 import { isEventType } from "@/lib/shared/event-catalogue";
 import type { WebhookEventJson } from "@/lib/shared/event-model";
 import { TEST_API_KEY, TEST_API_SECRET } from "../support/keys";
-import { recordedHeader, recordedWebhooks } from "../support/recorded-webhooks";
+import {
+  recordedHeader,
+  recordedWebhooks,
+  skeleton,
+  type Json,
+} from "../support/recorded-webhooks";
 
 const recorded = recordedWebhooks();
-
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-/**
- * What must agree between the server and the simulator: every key, in order; enum names, mime
- * types and booleans as they are; any other string or number only as "a string" / "a number"
- * (ids, names, times differ from one session to the next). A video layer's `ssrc` and
- * `repairSsrc` are left out: the server adds them once it has seen that layer's RTP, so which
- * layers have them depends on timing.
- */
-const TIMING_DEPENDENT = new Set(["ssrc", "repairSsrc"]);
-
-function skeleton(value: Json): Json {
-  if (Array.isArray(value)) return value.map(skeleton);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([key]) => !TIMING_DEPENDENT.has(key))
-        .map(([key, item]) => [key, skeleton(item)]),
-    );
-  }
-  if (typeof value === "string") {
-    return /^[A-Z][A-Z0-9_]*$/.test(value) || /^(audio|video)\/\w+$/.test(value)
-      ? value
-      : "<string>";
-  }
-  return typeof value === "number" ? "<number>" : value;
-}
 
 /** The simulator's options for the event a fixture holds: same room, participant and track. */
 function optionsFor(event: WebhookEventJson): EventOptions {

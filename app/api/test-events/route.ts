@@ -8,7 +8,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /**
- * `POST /api/test-events {room, type?, identity?}`: a signed event in LiveKit's wire shape,
+ * `POST /api/test-events {room, type?, identity?, kind?, agentName?}`: a signed event in LiveKit's wire shape,
  * delivered through the webhook intake (roomAdmin for that room, in `Authorization`).
  */
 export async function POST(request: Request): Promise<Response> {

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useState } from "react";
+import { KindBadge } from "@/app/components/kind-badge";
 import { useEventStream } from "@/app/components/use-event-stream";
 import type { RoomState } from "@/lib/shared/room-projection";
 import { ConfirmAction } from "./confirm-action";
@@ -89,6 +90,7 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
                 <li key={participant.identity} data-identity={participant.identity}>
                   <div className="participant-head">
                     <strong>{participant.identity}</strong>
+                    <KindBadge kind={participant.kind} />
                     {participant.name && participant.name !== participant.identity && (
                       <span className="console-hint"> ({participant.name})</span>
                     )}

@@ -1,7 +1,14 @@
 "use client";
 
 import { useId, useState } from "react";
-import { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from "@/lib/shared/event-catalogue";
+import {
+  EVENT_CATALOGUE,
+  EVENT_TYPES,
+  KIND_CHOICES,
+  kindLabel,
+  type EventType,
+  type KindChoice,
+} from "@/lib/shared/event-catalogue";
 import { MAX_NAME_LENGTH } from "@/lib/shared/limits";
 import { operatorFetch } from "./operator-api";
 
@@ -26,6 +33,8 @@ export function TestEventForm({
   const roomName = room ?? typed ?? listedRooms[0] ?? "test-room";
   const [type, setType] = useState<EventType>("room_started");
   const [identity, setIdentity] = useState("test-participant");
+  const [kind, setKind] = useState<KindChoice>("STANDARD");
+  const [agentName, setAgentName] = useState("test-agent");
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
 
@@ -35,7 +44,7 @@ export function TestEventForm({
     const answer = await operatorFetch<{ eventId: string; stored: boolean }>(
       "/api/test-events",
       token,
-      { method: "POST", body: JSON.stringify({ room: roomName, type, identity }) },
+      { method: "POST", body: JSON.stringify({ room: roomName, type, identity, kind, agentName }) },
     );
     setBusy(false);
     setResult(
@@ -49,6 +58,8 @@ export function TestEventForm({
   };
 
   const needsIdentity = EVENT_CATALOGUE[type].aboutParticipant;
+  const needsKind = EVENT_CATALOGUE[type].family === "participant";
+  const needsAgent = EVENT_CATALOGUE[type].family === "agent";
   return (
     <form className="console-panel test-event" onSubmit={send} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Send a test event</h2>
@@ -96,6 +107,34 @@ export function TestEventForm({
               id={`${id}-identity`}
               value={identity}
               onChange={(e) => setIdentity(e.target.value)}
+              required
+              maxLength={MAX_NAME_LENGTH}
+            />
+          </div>
+        )}
+        {needsKind && (
+          <div className="field">
+            <label htmlFor={`${id}-kind`}>Participant kind</label>
+            <select
+              id={`${id}-kind`}
+              value={kind}
+              onChange={(e) => setKind(e.target.value as KindChoice)}
+            >
+              {KIND_CHOICES.map((choice) => (
+                <option key={choice} value={choice}>
+                  {kindLabel(choice) ?? "person (standard)"}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {needsAgent && (
+          <div className="field">
+            <label htmlFor={`${id}-agent`}>Agent name</label>
+            <input
+              id={`${id}-agent`}
+              value={agentName}
+              onChange={(e) => setAgentName(e.target.value)}
               required
               maxLength={MAX_NAME_LENGTH}
             />

@@ -634,6 +634,7 @@ const webhookJson = fc.oneof(
                 "ingressInfo",
                 "numDropped",
                 "roomEndReason",
+                "job",
               ),
               unicodeText,
             ),
@@ -647,6 +648,48 @@ const webhookJson = fc.oneof(
         return objectText([...Object.entries(event), ...replaced]);
       }),
     weight: 6,
+  },
+  {
+    // An agent job's event with fields of its `job` replaced by anything: the room the event is
+    // filed under (job.room), the redacted metadata and attributes, its state and participant.
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom("agent_job_started", "agent_job_ended", "agent_job_pending"),
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              nastyKey,
+              fc.constantFrom(
+                "room",
+                "metadata",
+                "attributes",
+                "state",
+                "participant",
+                "agentName",
+                "id",
+                "type",
+              ),
+            ),
+            fc.oneof(
+              anyJson,
+              fc.record({ name: fc.oneof(unicodeText, anyJson) }),
+              fc.record({ identity: unicodeText, kind: fc.oneof(unicodeText, anyJson) }),
+            ),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      )
+      .map(([type, replaced]) => {
+        const event = buildWebhookEvent("agent_job_started") as Record<string, unknown>;
+        const job = Object.entries(event.job as Record<string, unknown>);
+        return objectText([
+          ["event", type],
+          ["job", JSON.parse(objectText([...job, ...replaced]))],
+          ["id", event.id],
+          ["createdAt", event.createdAt],
+        ]);
+      }),
+    weight: 3,
   },
   { arbitrary: anyJson.map((value) => JSON.stringify(value) ?? ""), weight: 2 },
 );

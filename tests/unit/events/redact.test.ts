@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactEvent, SECRET_FIELDS } from "@/lib/events/redact";
+import { JOB_PERSONAL_FIELDS, REDACTED, redactEvent, SECRET_FIELDS } from "@/lib/events/redact";
 import type { WebhookEventJson } from "@/lib/shared/event-model";
 import { buildWebhookEvent } from "@/lib/livekit-wire";
 import { EVENT_TYPES } from "@/lib/shared/event-catalogue";
@@ -49,7 +49,35 @@ describe("redactEvent: the participant's view", () => {
   });
 
   it("passes an event without secret-bearing parts through as the same object", () => {
-    const event = { event: "agent_job_started", id: "EV_x", job: { id: "J" } };
+    const event = { event: "room_exploded", id: "EV_x", something: { id: "J" } };
     expect(redactEvent(event)).toBe(event);
+  });
+
+  it("an agent job: its metadata and attributes (personal data) and its room's secrets go", () => {
+    for (const type of ["agent_job_started", "agent_job_ended"] as const) {
+      const event = buildWebhookEvent(type, { room: "r", identity: "alice" }) as WebhookEventJson;
+      const job = event.job as Record<string, unknown>;
+      expect(job.metadata).toContain("alice@example.com");
+      expect(job.attributes).toEqual({ "customer.phone": "+15550100" });
+      const redacted = redactEvent(event);
+      const seen = redacted.job as Record<string, unknown>;
+      for (const field of JOB_PERSONAL_FIELDS) expect(seen[field]).toBe(REDACTED);
+      expect((seen.room as Record<string, unknown>).turnPassword).toBe(REDACTED);
+      expect(JSON.stringify(redacted)).not.toContain("alice@example.com");
+      expect(JSON.stringify(redacted)).not.toContain("+15550100");
+      // The rest as sent: the agent, the room's name, the state.
+      expect(seen.agentName).toBe(job.agentName);
+      expect((seen.room as { name: string }).name).toBe("r");
+      expect(seen.state).toEqual(job.state);
+      expect(job.metadata).toContain("alice@example.com");
+    }
+  });
+
+  it("a job that is not an object is left as it came", () => {
+    for (const job of ["text", 3, null, ["a"]]) {
+      expect(redactEvent({ event: "agent_job_started", id: "EV_x", job } as never).job).toEqual(
+        job,
+      );
+    }
   });
 });

@@ -8,6 +8,10 @@ import {
   familyOf,
   isEnding,
   roomOfEvent,
+  endReasonOf,
+  kindLabel,
+  parseKindChoice,
+  participantKindOf,
   summaryOf,
 } from "@/lib/shared/event-catalogue";
 import type { WebhookEventJson } from "@/lib/shared/event-model";
@@ -79,11 +83,14 @@ describe("familyOf", () => {
       egress_ended: "egress",
       ingress_started: "ingress",
       ingress_ended: "ingress",
+      agent_job_started: "agent",
+      agent_job_ended: "agent",
     });
   });
 
   it("puts newer event types in 'other'", () => {
-    expect(familyOf("agent_job_started")).toBe("other");
+    // @livekit/protocol 1.52 has no agent_job_pending (JS_PENDING is only a job status).
+    expect(familyOf("agent_job_pending")).toBe("other");
     expect(familyOf("other_thing")).toBe("other");
     expect(familyOf("")).toBe("other");
   });
@@ -116,7 +123,79 @@ describe("summaryOf (the log row's subject)", () => {
   });
 
   it("falls back to the room for unknown events, and to nothing", () => {
-    expect(summaryOf({ event: "agent_job_started", id: "EV_1", room: { name: "r" } })).toBe("r");
-    expect(summaryOf({ event: "agent_job_started", id: "EV_1" })).toBe("");
+    expect(summaryOf({ event: "agent_job_pending", id: "EV_1", room: { name: "r" } })).toBe("r");
+    expect(summaryOf({ event: "agent_job_pending", id: "EV_1" })).toBe("");
+  });
+});
+
+describe("the agent era: agent jobs, participant kinds, why things ended", () => {
+  it("takes an agent job's room from job.room.name: the event has no top-level room", () => {
+    const started = wire("agent_job_started", { room: "support-1", agentName: "helper" });
+    expect(started.room).toBeUndefined();
+    expect(started.job?.room?.name).toBe("support-1");
+    expect(roomOfEvent(started)).toBe("support-1");
+    expect(isEnding("agent_job_started")).toBe(false);
+    expect(isEnding("agent_job_ended")).toBe(true);
+    // A type newer than the catalogue that carries a job still reaches its room.
+    expect(
+      roomOfEvent({ event: "agent_job_pending", id: "EV_1", job: { room: { name: "x" } } }),
+    ).toBe("x");
+  });
+
+  it("summarises a job: its agent, the participant it serves, its status, its error", () => {
+    expect(summaryOf(wire("agent_job_started", { agentName: "helper" }))).toBe("helper · running");
+    expect(summaryOf(wire("agent_job_ended", { agentName: "helper" }))).toBe("helper · success");
+    const failed = wire("agent_job_ended", { agentName: "helper" });
+    failed.job = {
+      ...failed.job,
+      participant: { identity: "caller-1", kind: "SIP" },
+      state: { status: "JS_FAILED", error: "worker crashed" },
+    };
+    expect(summaryOf(failed)).toBe("helper — caller-1 · failed · worker crashed");
+    expect(participantKindOf(failed)).toBe("SIP caller");
+  });
+
+  it("names a participant's kind unless it is a person (STANDARD, omitted on the wire)", () => {
+    expect(wire("participant_joined").participant).not.toHaveProperty("kind");
+    expect(participantKindOf(wire("participant_joined"))).toBeNull();
+    expect(participantKindOf(wire("participant_joined", { kind: "STANDARD" }))).toBeNull();
+    const agent = wire("participant_joined", { kind: "AGENT" });
+    expect(agent.participant?.kind).toBe("AGENT");
+    expect(participantKindOf(agent)).toBe("agent");
+    expect(["SIP", "EGRESS", "INGRESS", "BRIDGE", "NEW_KIND"].map(kindLabel)).toEqual([
+      "SIP caller",
+      "egress",
+      "ingress",
+      "bridge",
+      "new kind",
+    ]);
+    expect(parseKindChoice("sip")).toBe("SIP");
+    expect(parseKindChoice("robot")).toBeNull();
+  });
+
+  it("says why someone left and why a room ended, in words", () => {
+    const left = wire("participant_left", { identity: "bob" });
+    expect(summaryOf(left)).toBe("bob · client initiated");
+    const removed = wire("participant_left", { identity: "bob", disconnectReason: "ROOM_DELETED" });
+    expect(endReasonOf(removed)).toBe("room deleted");
+    const finished = {
+      ...wire("room_finished", { room: "standup" }),
+      roomEndReason: "ROOM_END_API_DELETE",
+    };
+    expect(summaryOf(finished)).toBe("standup · api delete");
+    // 1.13.5 sends no roomEndReason; the unknown zero values say nothing.
+    expect(summaryOf(wire("room_finished", { room: "standup" }))).toBe("standup");
+    expect(endReasonOf({ ...finished, roomEndReason: "ROOM_END_UNKNOWN" })).toBeNull();
+  });
+
+  it("the test-event request takes a kind and an agent name, and refuses an unknown kind", () => {
+    const request = parseTestEventRequest({ room: "r", type: "participant_joined", kind: "agent" });
+    expect(request.kind).toBe("AGENT");
+    expect(parseTestEventRequest({ room: "r", type: "agent_job_started" }).agentName).toBe(
+      "test-agent",
+    );
+    expect(() => parseTestEventRequest({ room: "r", kind: "robot" })).toThrow(
+      /kind must be one of/,
+    );
   });
 });

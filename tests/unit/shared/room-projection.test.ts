@@ -271,3 +271,25 @@ describe("projectRooms", () => {
     expect(identities(rooms, "r")).toEqual(["alice"]);
   });
 });
+
+describe("the agent era in the projection", () => {
+  it("an agent job's events belong to job.room's room; a participant's kind is kept", () => {
+    const rooms = projectRooms([
+      stored("room_started", { now: T }),
+      stored("participant_joined", { now: T + 1, identity: "agent-1", kind: "AGENT" }),
+      stored("participant_joined", { now: T + 1, identity: "caller", kind: "SIP" }),
+      stored("participant_joined", { now: T + 1, identity: "alice" }),
+      stored("agent_job_started", { now: T + 2 }),
+      stored("agent_job_ended", { now: T + 3 }),
+    ]);
+    expect(rooms.map((room) => room.name)).toEqual(["r"]);
+    const room = rooms[0]!;
+    expect(room.live).toBe(true);
+    expect(room.updatedAt).toBe(T + 3);
+    expect(room.participants.map((p) => [p.identity, p.kind])).toEqual([
+      ["agent-1", "AGENT"],
+      ["alice", undefined],
+      ["caller", "SIP"],
+    ]);
+  });
+});
