@@ -3,8 +3,9 @@
  * room through the page's Join (Chromium, fake camera and microphone, loopback ICE), and the
  * operator acts through this app's `POST /api/rooms/actions`: a mute reaches the other page, a
  * revoked publish permission is enforced by LiveKit, remove-and-block removes the page and
- * refuses the next token for that identity until lifted, and a dispatch is listed by the real
- * server's AgentDispatchService.
+ * refuses the next token for that identity until lifted (and a rejoin with the token minted
+ * before is removed again by the webhook side), and a dispatch is listed by the real server's
+ * AgentDispatchService.
  */
 import { AgentDispatchClient, RoomServiceClient, TrackSource } from "livekit-server-sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -215,6 +216,22 @@ describe("moderation against a real livekit-server", () => {
         () => stored(events).some((e) => e.type === "participant_left" && e.identity === bob),
         WEBHOOKS_ARRIVE,
       );
+      expect((await api.listParticipants(room)).map((p) => p.identity)).toEqual([alice]);
+
+      // Rejoin reuses the page's token, minted before the block. livekit-server v1.13.5 lets
+      // it in (it ignores RemoveParticipant's revoke_token_ts): our webhook intake sees the
+      // blocked identity's participant_joined and removes it again.
+      const joins = () =>
+        stored(events).filter((e) => e.type === "participant_joined" && e.identity === bob).length;
+      const lefts = () =>
+        stored(events).filter((e) => e.type === "participant_left" && e.identity === bob).length;
+      await bobPage.getByRole("button", { name: "Rejoin" }).click();
+      await events.waitFor(() => joins() === 2 && lefts() === 2, WEBHOOKS_ARRIVE);
+      await waitUntil(
+        () => stack.server.output().includes(`blocks: removed ${JSON.stringify(bob)}`),
+        "the removal on joining is logged",
+      );
+      await bobPage.getByText("You were removed from the room.").waitFor(SHOWS);
       expect((await api.listParticipants(room)).map((p) => p.identity)).toEqual([alice]);
 
       expect((await act({ action: "lift-block", room, identity: bob })).status).toBe(200);
