@@ -10,6 +10,7 @@
 import { AgentDispatchClient, RoomServiceClient, TrackSource } from "livekit-server-sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInvite } from "@/lib/invite";
 import { OPERATOR_GRANT } from "@/lib/rooms/operator";
 import { createOperatorToken } from "@/lib/token";
 import { launchBrowser } from "../support/browser";
@@ -19,6 +20,7 @@ import {
   TEST_API_KEY,
   TEST_API_SECRET,
 } from "../support/fixtures";
+import { startServer } from "../support/server";
 import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { waitUntil } from "../support/wait";
 
@@ -65,8 +67,8 @@ async function joinThroughPage(page: Page, room: string, name: string): Promise<
   return body.participant_identity;
 }
 
-async function act(body: Record<string, unknown>) {
-  const response = await fetch(`${stack.server.url}/api/rooms/actions`, {
+async function act(body: Record<string, unknown>, url = stack.server.url) {
+  const response = await fetch(`${url}/api/rooms/actions`, {
     method: "POST",
     headers: { Authorization: `Bearer ${operator}`, "Content-Type": "application/json" },
     body: JSON.stringify(body),
@@ -240,6 +242,64 @@ describe("moderation against a real livekit-server", () => {
       ).toBe(200);
     } finally {
       events.close();
+    }
+  });
+
+  it("protected mode: an invitee joined from its invite link is removed and blocked; the same invite gets 403 (on the page too) until lifted, another invite joins", async () => {
+    const room = `invite-live-${Date.now().toString(36)}`;
+    const keys = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET };
+    // A protected instance on the same livekit-server (its webhooks go to the open one).
+    const guarded = await startServer({
+      LIVEKIT_URL: stack.livekit.url,
+      TOKEN_ACCESS: "protected",
+    });
+    try {
+      const invite = await createInvite(room, 3600, keys);
+      const page = await newPage();
+      await page.goto(`${guarded.url}/#invite=${invite}`);
+      await page.getByLabel("Your name").fill("Invitee");
+      const answer = page.waitForResponse((response) => response.url().endsWith("/api/token"));
+      await page.getByRole("button", { name: "Join" }).click();
+      const { participant_token: token } = (await (await answer).json()) as {
+        participant_token: string;
+      };
+      const identity = (
+        JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { sub: string }
+      ).sub;
+      await page.locator('.connection[data-state="Connected"]').waitFor(SHOWS);
+
+      let blocked: Awaited<ReturnType<typeof act>> | undefined;
+      await waitUntil(async () => {
+        blocked = await act({ action: "remove-and-block", room, identity }, guarded.url);
+        return (blocked.body.block as { invite?: string } | undefined)?.invite !== undefined;
+      }, "the block names the invite");
+      expect(blocked!.status).toBe(200);
+      await page.getByText("You were removed from the room.").waitFor(SHOWS);
+
+      const ask = (credential: string) =>
+        fetch(`${guarded.url}/api/token`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${credential}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ room_name: room, participant_name: "Invitee" }),
+        });
+      const refused = await ask(invite);
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { errorMessage: string }).errorMessage).toMatch(
+        /^this invite was removed from room .* and blocked by an operator/,
+      );
+      // The page, opened again from the same link, says so.
+      const again = await newPage();
+      await again.goto(`${guarded.url}/#invite=${invite}`);
+      await again.getByLabel("Your name").fill("Invitee");
+      await again.getByRole("button", { name: "Join" }).click();
+      await again.getByText(/this invite was removed from room/).waitFor(SHOWS);
+      // Another invite to the room still joins.
+      expect((await ask(await createInvite(room, 3600, keys))).status).toBe(201);
+
+      expect((await act({ action: "lift-block", room, identity }, guarded.url)).status).toBe(200);
+      expect((await ask(invite)).status).toBe(201);
+    } finally {
+      await guarded.stop();
     }
   });
 });
