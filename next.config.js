@@ -1,10 +1,12 @@
 // @ts-check
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
 const { PHASE_PRODUCTION_BUILD } = require("next/constants");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
+const { HISTORIC_PATHS, TOKEN_ACCESS_REQUIRED_MESSAGE } = require("./lib/deployment-rules.cjs");
 
 /**
  * A production build refuses to guess who may get a token, as `next start` does (lib/config.ts,
- * whose message this repeats): the deployer chooses TOKEN_ACCESS, and on Vercel the build is
+ * with the same message): the deployer chooses TOKEN_ACCESS, and on Vercel the build is
  * where a forgotten variable is caught before anyone can reach the server.
  * @param {string} phase
  */
@@ -12,12 +14,8 @@ function checkTokenAccess(phase) {
   if (phase !== PHASE_PRODUCTION_BUILD) return;
   const value = process.env.TOKEN_ACCESS?.trim().toLowerCase();
   if (value === "open" || value === "protected") return;
-  const got = value ? `, got ${JSON.stringify(value)}` : "";
-  throw new Error(
-    `TOKEN_ACCESS: production refuses to guess who may get a token${got}. Set TOKEN_ACCESS=open ` +
-      "(anyone who can reach the server gets a token for any room, as in the tutorials) or " +
-      "TOKEN_ACCESS=protected (a token needs an invite link or your identity provider's JWT).",
-  );
+  const got = value ? ` (got ${JSON.stringify(value)})` : "";
+  throw new Error(`TOKEN_ACCESS${got}: ${TOKEN_ACCESS_REQUIRED_MESSAGE}`);
 }
 
 /**
@@ -55,18 +53,13 @@ const nextConfig = {
       { key: "X-Frame-Options", value: "DENY" },
       { key: "Referrer-Policy", value: "no-referrer" },
     ];
-    return ["/api/:path*", "/token", "/webhook", "/livekit/webhook"].map((source) => ({
+    return ["/api/:path*", ...Object.keys(HISTORIC_PATHS)].map((source) => ({
       source,
       headers: apiHeaders,
     }));
   },
   async rewrites() {
-    return [
-      // The tutorial dialect alone: /api/token also speaks LiveKit's standard one.
-      { source: "/token", destination: "/api/token/tutorial" },
-      { source: "/webhook", destination: "/api/webhook" },
-      { source: "/livekit/webhook", destination: "/api/webhook" },
-    ];
+    return Object.entries(HISTORIC_PATHS).map(([source, destination]) => ({ source, destination }));
   },
 };
 

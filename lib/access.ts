@@ -6,8 +6,7 @@ import { HttpError } from "./http";
 import { verifyProviderToken } from "./identity-provider";
 import { looksLikeInvite, verifyInvite } from "./invite";
 import { newIdentity } from "./shared/identity";
-import type { ClientSettableField } from "./shared/limits";
-import { FIELD_NAMES, type ParticipantGrant, type ParticipantRequest } from "./token";
+import { fieldName, REQUEST_FIELDS, type ParticipantGrant, type ParticipantRequest } from "./token";
 
 /**
  * Who may get a token, for which room, under which identity: the one place that decides
@@ -55,16 +54,14 @@ async function authenticate(headers: Headers, config: AccessConfig): Promise<Cre
   });
 }
 
-const CLIENT_FIELDS: [keyof ParticipantRequest, ClientSettableField][] = [
-  ["metadata", "participant_metadata"],
-  ["attributes", "participant_attributes"],
-  ["roomConfig", "room_config"],
-];
-
 function refuseUnsettableFields(request: ParticipantRequest, config: AccessConfig): void {
-  for (const [key, setting] of CLIENT_FIELDS) {
-    if (request[key] === undefined || config.tokenClientFields.has(setting)) continue;
-    const field = FIELD_NAMES[request.dialect][key as keyof typeof FIELD_NAMES.standard];
+  for (const [key, { clientSetting }] of Object.entries(REQUEST_FIELDS) as [
+    keyof typeof REQUEST_FIELDS,
+    (typeof REQUEST_FIELDS)[keyof typeof REQUEST_FIELDS],
+  ][]) {
+    if (clientSetting === null) continue;
+    if (request[key] === undefined || config.tokenClientFields.has(clientSetting)) continue;
+    const field = fieldName(request.dialect, key);
     throw new HttpError(
       403,
       `${field} may not be set by clients of this server (TOKEN_CLIENT_FIELDS allows: ${
@@ -92,7 +89,6 @@ export async function decideAccess(
 ): Promise<ParticipantGrant> {
   const credential = await authenticate(headers, config);
   refuseUnsettableFields(request, config);
-  const fields = FIELD_NAMES[request.dialect];
   const options = {
     metadata: request.metadata,
     attributes: request.attributes,
@@ -111,13 +107,15 @@ export async function decideAccess(
     }
     case "invite": {
       if (request.room !== undefined && request.room !== credential.room) {
-        throw new HttpError(403, "the invite is for another room", { field: fields.room });
+        throw new HttpError(403, "the invite is for another room", {
+          field: fieldName(request.dialect, "room"),
+        });
       }
       if (request.identity !== undefined) {
         throw new HttpError(
           403,
           "an invite's holder cannot choose an identity: the server assigns one to each join",
-          { field: fields.identity },
+          { field: fieldName(request.dialect, "identity") },
         );
       }
       const name = request.name ?? "Guest";
@@ -132,7 +130,7 @@ export async function decideAccess(
     case "provider": {
       if (request.identity !== undefined && request.identity !== credential.subject) {
         throw new HttpError(403, "the identity must be the credential's subject (sub)", {
-          field: fields.identity,
+          field: fieldName(request.dialect, "identity"),
         });
       }
       return {

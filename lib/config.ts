@@ -1,4 +1,5 @@
 import "server-only";
+import { TOKEN_ACCESS_REQUIRED_MESSAGE } from "./deployment-rules.cjs";
 import {
   CLIENT_SETTABLE_FIELDS,
   TOKEN_ACCESS_MODES,
@@ -33,6 +34,12 @@ export interface Config {
   livekitUrl: string;
   apiKey: string;
   apiSecret: string;
+  /**
+   * Every key/secret pair a webhook may be signed with, by API key: LIVEKIT_API_KEY's always,
+   * and LIVEKIT_WEBHOOK_KEYS's (a key rotation's new or old pair). A webhook's JWT names its key
+   * in `iss`; the secret is picked by it.
+   */
+  webhookKeys: ReadonlyMap<string, string>;
   /** Port the server listens on (used by the npm scripts and the docs; Next reads PORT itself). */
   port: number;
   /** Value of Access-Control-Allow-Origin on the public endpoints. */
@@ -52,7 +59,10 @@ export interface Config {
   tokenInvites: boolean;
   /** An identity provider whose JWTs are accepted in protected mode, or null. */
   tokenAuth: TokenAuthConfig | null;
-  /** Set: events are kept in a Redis Stream shared by every instance. Unset: in memory. */
+  /**
+   * REDIS_URL, else KV_URL (Upstash's name on Vercel). Set: events are kept in a Redis Stream
+   * shared by every instance. Unset: in memory.
+   */
   redisUrl: string | null;
   /** How many events the in-memory log keeps. */
   memoryEventLimit: number;
@@ -87,10 +97,7 @@ export interface TokenAuthConfig {
 }
 
 /** What production says when TOKEN_ACCESS is unset (next.config.js says the same at build). */
-export const TOKEN_ACCESS_REQUIRED_MESSAGE =
-  "production refuses to guess who may get a token. Set TOKEN_ACCESS=open (anyone who can reach " +
-  "the server gets a token for any room, as in the tutorials) or TOKEN_ACCESS=protected (a token " +
-  "needs an invite link or your identity provider's JWT).";
+export { TOKEN_ACCESS_REQUIRED_MESSAGE };
 
 export class ConfigError extends Error {
   constructor(
@@ -167,10 +174,9 @@ export function loadConfig(env: Env): Config {
     );
   }
 
-  const redisUrl = env.REDIS_URL?.trim() || null;
-  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
-    throw new ConfigError("REDIS_URL", "must start with redis:// or rediss://");
-  }
+  const webhookKeys = webhookKeysOf(env, apiKey, apiSecret);
+
+  const redisUrl = redisUrlOf(env);
 
   const tokenAccess = tokenAccessOf(env);
   const tokenAuth = tokenAuthOf(env);
@@ -190,6 +196,7 @@ export function loadConfig(env: Env): Config {
     livekitUrl,
     apiKey,
     apiSecret,
+    webhookKeys,
     port: integer(env, portName, 6080, 1, 65535),
     corsOrigin: text(env, "CORS_ORIGIN", "*"),
     // Short: a leaked join token is worth little for long. LiveKit refreshes a connected
@@ -218,6 +225,62 @@ export function loadConfig(env: Env): Config {
     onVercel: Boolean(env.VERCEL?.trim()),
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 0, 0, 10),
   };
+}
+
+/**
+ * The Redis of the event log (and of everything that shares it): REDIS_URL, else KV_URL, the
+ * name under which Upstash's Vercel Marketplace integration hands over its Redis-protocol URL
+ * (`rediss://…`; its KV_REST_API_URL/KV_REST_API_TOKEN are an HTTP API, which cannot hold the
+ * blocking XREAD the event stream uses, so they are not read). The error names the variable read.
+ */
+function redisUrlOf(env: Env): string | null {
+  const name = env.REDIS_URL?.trim() ? "REDIS_URL" : "KV_URL";
+  const url = env[name]?.trim() || null;
+  if (url !== null && !/^rediss?:\/\//.test(url)) {
+    throw new ConfigError(name, "must start with redis:// or rediss://");
+  }
+  return url;
+}
+
+/**
+ * `LIVEKIT_WEBHOOK_KEYS`: more key/secret pairs webhooks may be signed with, as livekit-server's
+ * own `keys` are written (`key: secret`), separated by commas or newlines. The token-signing pair
+ * (LIVEKIT_API_KEY/SECRET) is always among them; naming its key again with another secret, or
+ * one key twice, is an error (which secret would be meant?). Production holds every secret to
+ * the same minimum length as LIVEKIT_API_SECRET's.
+ */
+function webhookKeysOf(env: Env, apiKey: string, apiSecret: string): Map<string, string> {
+  const name = "LIVEKIT_WEBHOOK_KEYS";
+  const keys = new Map([[apiKey, apiSecret]]);
+  const raw = env[name]?.trim();
+  if (!raw) return keys;
+  const named = new Set<string>();
+  for (const entry of raw.split(/[,\n]/)) {
+    const pair = entry.trim();
+    if (!pair) continue;
+    const colon = pair.indexOf(":");
+    const key = colon < 0 ? "" : pair.slice(0, colon).trim();
+    const secret = colon < 0 ? "" : pair.slice(colon + 1).trim();
+    if (!key || !secret || /\s/.test(key)) {
+      throw new ConfigError(name, "must be key: secret pairs, separated by commas or newlines");
+    }
+    if (named.has(key)) throw new ConfigError(name, `names the key ${key} twice`);
+    named.add(key);
+    if (keys.has(key) && keys.get(key) !== secret) {
+      throw new ConfigError(
+        name,
+        `names ${key}, LIVEKIT_API_KEY, with a secret other than LIVEKIT_API_SECRET`,
+      );
+    }
+    if (env.NODE_ENV === "production" && secret.length < MIN_API_SECRET_LENGTH) {
+      throw new ConfigError(
+        name,
+        `production refuses a secret shorter than ${MIN_API_SECRET_LENGTH} characters (${key}'s has ${secret.length})`,
+      );
+    }
+    keys.set(key, secret);
+  }
+  return keys;
 }
 
 function tokenAccessOf(env: Env): TokenAccessMode {

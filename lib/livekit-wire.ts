@@ -42,13 +42,44 @@ export interface EventOptions {
   now?: number;
   /** The event id; a fresh `EV_…` by default. */
   id?: string;
+  /** A track event's track: the camera for track_published, the microphone otherwise. */
+  track?: "camera" | "microphone";
+  /** A participant_left's DisconnectReason name; CLIENT_INITIATED (the participant left). */
+  disconnectReason?: string;
+  /** Whether the participant published: a leave then says `isPublisher` (default true). */
+  publisher?: boolean;
 }
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/** The codecs livekit-server 1.13.5 lists in a room's `enabledCodecs` by default. */
+const ENABLED_CODECS = [
+  "audio/PCMU",
+  "audio/PCMA",
+  "audio/opus",
+  "audio/red",
+  "video/VP8",
+  "video/H264",
+  "video/VP9",
+  "video/AV1",
+  "video/H265",
+  "video/rtx",
+];
+
+/** A simulcast camera's three layers, as livekit-client 2.23 publishes 1280x720 in Chromium. */
+function cameraLayers(ssrc: number): Json[] {
+  return [
+    { width: 320, height: 180, bitrate: 160000, ssrc, rid: "q" },
+    { quality: "MEDIUM", width: 640, height: 360, bitrate: 450000, spatialLayer: 1, rid: "h" },
+    { quality: "HIGH", width: 1280, height: 720, bitrate: 1700000, spatialLayer: 2, rid: "f" },
+  ];
+}
+
 /**
  * A webhook event in LiveKit's wire shape: lowerCamelCase, enum names, int64 as strings, zero
- * values omitted, keys in .proto declaration order (objects keep insertion order here).
+ * values omitted, keys in .proto declaration order (objects keep insertion order here). The
+ * shapes follow what the pinned livekit-server (1.13.5) sent for a real session
+ * (tests/fixtures/livekit-webhooks, recorded by `npm run record-webhooks`; docs/live-webhooks.md).
  */
 export function buildWebhookEvent(
   type: EventType,
@@ -58,6 +89,7 @@ export function buildWebhookEvent(
   const roomName = options.room ?? "my-room";
   const identity = options.identity ?? "alice";
   const roomSid = stableLivekitId("RM_", roomName);
+  // No numParticipants: the server's webhooks leave it out (0), even with someone in the room.
   const fullRoom = {
     sid: roomSid,
     name: roomName,
@@ -66,44 +98,72 @@ export function buildWebhookEvent(
     creationTime: String(now - 5),
     creationTimeMs: String((now - 5) * 1000 + 123),
     turnPassword: livekitId(""),
-    enabledCodecs: [
-      { mime: "audio/opus" },
-      { mime: "audio/red" },
-      { mime: "video/VP8" },
-      { mime: "video/H264" },
-      { mime: "video/VP9" },
-      { mime: "video/AV1" },
-    ],
-    numParticipants: EVENT_CATALOGUE[type].family === "participant" ? 1 : 0,
+    enabledCodecs: ENABLED_CODECS.map((mime) => ({ mime })),
   };
   const participantSid = stableLivekitId("PA_", `${roomName}\u0000${identity}`);
+  const left = type === "participant_left";
   const fullParticipant = {
     sid: participantSid,
     identity,
-    state: type === "participant_left" ? "DISCONNECTED" : "ACTIVE",
+    state: left ? "DISCONNECTED" : "ACTIVE",
     joinedAt: String(now - 2),
-    name: identity,
-    version: 3,
-    permission: {
-      canSubscribe: true,
-      canPublish: true,
-      canPublishData: true,
-      canUpdateMetadata: false,
-    },
-    region: "local",
     joinedAtMs: String((now - 2) * 1000 + 456),
+    name: identity,
+    version: left ? 9 : 2,
+    // false is a zero value: protojson leaves canUpdateMetadata out.
+    permission: { canSubscribe: true, canPublish: true, canPublishData: true },
+    ...(left && (options.publisher ?? true) ? { isPublisher: true } : {}),
+    ...(left ? { disconnectReason: options.disconnectReason ?? "CLIENT_INITIATED" } : {}),
+    clientProtocol: 2,
+    capabilities: ["CAP_COMPRESSION_DEFLATE_RAW"],
   };
-  const video = type === "track_published";
-  const track = {
-    sid: stableLivekitId("TR_", `${roomName}\u0000${identity}\u0000${video ? "camera" : "mic"}`),
-    ...(video ? { type: "VIDEO" } : {}),
-    name: video ? "camera" : "microphone",
-    ...(video ? { width: 1280, height: 720, simulcast: true } : {}),
-    source: video ? "CAMERA" : "MICROPHONE",
-    mimeType: video ? "video/VP8" : "audio/opus",
-    mid: video ? "1" : "0",
-    stream: video ? "camera" : "microphone",
-  };
+  const video =
+    (options.track ?? (type === "track_published" ? "camera" : "microphone")) === "camera";
+  const trackSid = stableLivekitId(
+    "TR_",
+    `${roomName}\u0000${identity}\u0000${video ? "camera" : "mic"}`,
+  );
+  const cid = stableLivekitId("", `${trackSid}\u0000cid`);
+  const mid = video ? "1" : "0";
+  const version = { unixMicro: `${now}000000` };
+  // Chromium's livekit-client publishes its microphone as RED (audio/red) and names no track;
+  // an audio track has no `type` (AUDIO is the zero value).
+  const track: { [key: string]: Json } = video
+    ? {
+        sid: trackSid,
+        type: "VIDEO",
+        width: 1280,
+        height: 720,
+        simulcast: true,
+        source: "CAMERA",
+        layers: cameraLayers(447789286),
+        mimeType: "video/VP8",
+        mid,
+        codecs: [
+          {
+            mimeType: "video/VP8",
+            mid,
+            cid,
+            layers: cameraLayers(447789286),
+            videoLayerMode: "ONE_SPATIAL_LAYER_PER_STREAM",
+          },
+        ],
+        stream: "camera",
+        version,
+      }
+    : {
+        sid: trackSid,
+        source: "MICROPHONE",
+        mimeType: "audio/red",
+        mid,
+        codecs: [
+          { mimeType: "audio/red", mid, cid, videoLayerMode: "ONE_SPATIAL_LAYER_PER_STREAM" },
+        ],
+        stream: "camera",
+        version,
+        audioFeatures: ["TF_AUTO_GAIN_CONTROL", "TF_ECHO_CANCELLATION", "TF_NOISE_SUPPRESSION"],
+        backupCodecPolicy: "SIMULCAST",
+      };
   const egressId = stableLivekitId("EG_", roomName);
   const nanos = (seconds: number) => `${seconds}000000000`;
   const egressStatus = { egress_started: "EGRESS_STARTING", egress_updated: "EGRESS_ACTIVE" }[
@@ -183,10 +243,11 @@ export function buildWebhookEvent(
 }
 
 /**
- * JSON as Go's protojson writes it: compact, or with a space after every comma, which some
- * livekit-server builds emit. The signature covers these exact bytes.
+ * JSON as Go's protojson writes it: with a space after every comma and none after a colon, as
+ * the pinned livekit-server (1.13.5) writes it (protojson's output is deliberately unstable: a
+ * build may also write it compact, `spaced = false`). The signature covers these exact bytes.
  */
-export function encodeWireJson(value: Json, spaced = false): string {
+export function encodeWireJson(value: Json, spaced = true): string {
   const comma = spaced ? ", " : ",";
   if (Array.isArray(value))
     return `[${value.map((item) => encodeWireJson(item, spaced)).join(comma)}]`;
@@ -236,7 +297,16 @@ export function signWebhook(
   return `${header}.${claims}.${signature}`;
 }
 
-/** Posts a body the way livekit-server does: bare JWT, webhook+json, User-Agent LiveKit. */
+/**
+ * The headers livekit-server's webhook POST carries besides Host, Content-Length and
+ * Accept-Encoding (which the HTTP client adds): Go's own User-Agent, the bare JWT, webhook+json.
+ */
+export const WEBHOOK_HEADERS = {
+  "User-Agent": "Go-http-client/1.1",
+  "Content-Type": "application/webhook+json",
+} as const;
+
+/** Posts a body the way livekit-server does: bare JWT, webhook+json, Go's User-Agent. */
 export async function postWebhook(
   url: string,
   body: string,
@@ -244,11 +314,7 @@ export async function postWebhook(
 ): Promise<Response> {
   return fetch(url, {
     method: "POST",
-    headers: {
-      Authorization: authorization,
-      "Content-Type": "application/webhook+json",
-      "User-Agent": "LiveKit",
-    },
+    headers: { ...WEBHOOK_HEADERS, Authorization: authorization },
     body,
   });
 }

@@ -10,6 +10,7 @@ import {
   MAX_METADATA_LENGTH,
   MAX_NAME_LENGTH,
   MAX_ROOM_CONFIG_LENGTH,
+  type ClientSettableField,
 } from "./shared/limits";
 
 /**
@@ -81,15 +82,36 @@ export function parseTokenRequest(body: Record<string, unknown>): TokenRequest {
   return request;
 }
 
-const TUTORIAL_FIELDS = ["roomName", "participantName", "identity", "metadata"];
-const STANDARD_FIELDS = [
-  "room_name",
-  "participant_name",
-  "participant_identity",
-  "participant_metadata",
-  "participant_attributes",
-  "room_config",
-];
+/**
+ * Every request field once: its name in each dialect (the tutorial dialect has no attributes or
+ * room config), and, for fields a client may set only when TOKEN_CLIENT_FIELDS allows, that
+ * setting. The dialect check, the answers that name a field and the client-field refusal all
+ * read this table, so a field cannot be parsed in one place and forgotten in another.
+ */
+export const REQUEST_FIELDS: Record<
+  keyof Omit<ParticipantRequest, "dialect">,
+  { tutorial: string | null; standard: string; clientSetting: ClientSettableField | null }
+> = {
+  room: { tutorial: "roomName", standard: "room_name", clientSetting: null },
+  name: { tutorial: "participantName", standard: "participant_name", clientSetting: null },
+  identity: { tutorial: "identity", standard: "participant_identity", clientSetting: null },
+  metadata: {
+    tutorial: "metadata",
+    standard: "participant_metadata",
+    clientSetting: "participant_metadata",
+  },
+  attributes: {
+    tutorial: null,
+    standard: "participant_attributes",
+    clientSetting: "participant_attributes",
+  },
+  roomConfig: { tutorial: null, standard: "room_config", clientSetting: "room_config" },
+};
+
+const fieldsOf = (dialect: Dialect) =>
+  Object.values(REQUEST_FIELDS).flatMap((field) => field[dialect] ?? []);
+const TUTORIAL_FIELDS = fieldsOf("tutorial");
+const STANDARD_FIELDS = fieldsOf("standard");
 
 /**
  * The dialect of a body: tutorial if it has a tutorial field, standard otherwise (`{}` is a valid
@@ -121,28 +143,10 @@ export interface ParticipantRequest {
   roomConfig?: RoomConfiguration;
 }
 
-/** The request field names of each dialect, for answers that name the field at fault. */
-export const FIELD_NAMES: Record<
-  Dialect,
-  Record<keyof Omit<ParticipantRequest, "dialect">, string>
-> = {
-  tutorial: {
-    room: "roomName",
-    name: "participantName",
-    identity: "identity",
-    metadata: "metadata",
-    attributes: "participant_attributes",
-    roomConfig: "room_config",
-  },
-  standard: {
-    room: "room_name",
-    name: "participant_name",
-    identity: "participant_identity",
-    metadata: "participant_metadata",
-    attributes: "participant_attributes",
-    roomConfig: "room_config",
-  },
-};
+/** The name of a request field in a dialect, for answers that name the field at fault. */
+export function fieldName(dialect: Dialect, key: keyof typeof REQUEST_FIELDS): string {
+  return REQUEST_FIELDS[key][dialect] ?? REQUEST_FIELDS[key].standard;
+}
 
 /** The tutorial dialect as a ParticipantRequest. */
 export function tutorialRequest(request: TokenRequest): ParticipantRequest {
@@ -265,22 +269,6 @@ export async function signParticipantToken(
   });
   if (grant.roomConfig) token.roomConfig = grant.roomConfig;
   return token.toJwt();
-}
-
-/** The tutorial request's token, as an open server issues it (the hardening suite's helper). */
-export async function createParticipantToken(
-  request: TokenRequest,
-  config: Pick<Config, "apiKey" | "apiSecret" | "tokenTtlSeconds">,
-): Promise<string> {
-  return signParticipantToken(
-    {
-      identity: request.identity ?? request.participantName,
-      name: request.participantName,
-      room: request.roomName,
-      metadata: request.metadata,
-    },
-    config,
-  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { decodeJwt } from "jose";
 import { TokenVerifier } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { enforceBlockOnJoin } from "./blocks";
@@ -7,7 +8,7 @@ import { getEventStore } from "./events";
 import type { AppendResult } from "./events/types";
 import type { WebhookEventJson } from "./shared/event-model";
 import { HttpError, isHttpError, readBodyBytes } from "./http";
-import { logWebhookAccepted, logWebhookRefused } from "./log";
+import { logWebhookAccepted, logWebhookRefused } from "./webhook-log";
 
 /** LiveKit's events are a few KB; egress events with many files stay far below this. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -33,33 +34,67 @@ export function webhookJwt(authorization: string | null): string {
   return match[1]!;
 }
 
+/** What verification needs: the token-signing pair, and any more webhook pairs (config.ts). */
+export type WebhookKeys = Pick<Config, "apiKey" | "apiSecret"> &
+  Partial<Pick<Config, "webhookKeys">>;
+
 const verifiers = new Map<string, TokenVerifier>();
 
-function verifierFor(config: Pick<Config, "apiKey" | "apiSecret">): TokenVerifier {
-  const key = `${config.apiKey}\u0000${config.apiSecret}`;
+function verifierOf(apiKey: string, apiSecret: string): TokenVerifier {
+  const key = `${apiKey}\u0000${apiSecret}`;
   let verifier = verifiers.get(key);
   if (!verifier) {
-    verifier = new TokenVerifier(config.apiKey, config.apiSecret);
+    verifier = new TokenVerifier(apiKey, apiSecret);
     verifiers.set(key, verifier);
   }
   return verifier;
+}
+
+/**
+ * The verifier of the key the JWT names in `iss` (read unverified, only to pick the secret; the
+ * verifier then checks the signature with that secret and that `iss` is that key). A key this
+ * server does not know is a 401 naming it, so a rotation that forgot a pair is seen in the log.
+ */
+function verifierFor(jwt: string, config: WebhookKeys): TokenVerifier {
+  let issuer: unknown;
+  try {
+    issuer = decodeJwt(jwt).iss;
+  } catch {
+    throw new HttpError(401, "the webhook's Authorization header is not a valid JWT");
+  }
+  if (typeof issuer !== "string" || !issuer) {
+    throw new HttpError(401, "the webhook's JWT names no API key (iss)");
+  }
+  const secret =
+    issuer === config.apiKey ? config.apiSecret : (config.webhookKeys?.get(issuer) ?? null);
+  if (secret === null) {
+    throw new HttpError(
+      401,
+      "the webhook's JWT was refused: its API key (iss) is not one this server knows",
+      {
+        detail: `iss ${JSON.stringify(issuer.slice(0, 64))} is neither LIVEKIT_API_KEY nor in LIVEKIT_WEBHOOK_KEYS`,
+      },
+    );
+  }
+  return verifierOf(issuer, secret);
 }
 
 type WebhookClaims = Awaited<ReturnType<TokenVerifier["verify"]>>;
 
 /**
  * The part of a webhook's verification that needs no body: livekit-server-sdk's TokenVerifier
- * checks the JWT (signature, issuer = API key, expiry, with the SDK's clock tolerance), and a
+ * of the key named in `iss` checks the JWT (signature, issuer = that API key, expiry, with the SDK's clock tolerance), and a
  * JWT valid for longer than a delivery is refused. Any failure is a 401.
  */
 export async function verifyWebhookJwt(
   authorization: string | null,
-  config: Pick<Config, "apiKey" | "apiSecret">,
+  config: WebhookKeys,
 ): Promise<WebhookClaims> {
   const jwt = webhookJwt(authorization);
+  const verifier = verifierFor(jwt, config);
   let claims: WebhookClaims;
   try {
-    claims = await verifierFor(config).verify(jwt);
+    claims = await verifier.verify(jwt);
   } catch (error) {
     throw classifyJwtError(error);
   }
@@ -92,7 +127,7 @@ function verifyBody(claims: WebhookClaims, rawBody: Uint8Array): WebhookEventJso
 export async function verifyWebhook(
   rawBody: Uint8Array,
   authorization: string | null,
-  config: Pick<Config, "apiKey" | "apiSecret">,
+  config: WebhookKeys,
 ): Promise<WebhookEventJson> {
   return verifyBody(await verifyWebhookJwt(authorization, config), rawBody);
 }
@@ -146,9 +181,24 @@ function classifyJwtError(error: unknown): HttpError {
 }
 
 /**
+ * Our 503s to livekit-server carry no Retry-After, on purpose. Its notifier (livekit/protocol's
+ * webhook package on go-retryablehttp 0.7.8 defaults) retries a 503 up to 4 times, and for a 503
+ * or 429 it takes Retry-After as the wait before *each* retry instead of its own 1, 2, 4, 8 s:
+ * `Retry-After: 1` squeezed the 5 attempts into 4 s, so a fault of ours longer than that (Redis
+ * down, or the app restarting and answering 503 while its store connects) lost the event, where
+ * the plain backoff spans 15 s. A longer Retry-After would hold the room's queue instead, and
+ * LiveKit drops any event of that room that waited there over 30 s. Both measured against the
+ * real server in tests/live/webhook-faults.test.ts; the table is in docs/operations.md.
+ */
+function retriedByLivekit(error: HttpError): HttpError {
+  return new HttpError(error.status, error.message, { detail: error.detail });
+}
+
+/**
  * Bodies being read at once, each behind a verified JWT whose sha256 is not yet checked: a
- * replayed JWT (valid for 5 minutes) could otherwise hold many slow uploads. Beyond this, 503
- * with Retry-After, which livekit-server retries (docs/security.md).
+ * replayed JWT (valid for 5 minutes) could otherwise hold many slow uploads. Beyond this, 503,
+ * which livekit-server retries after 1, 2, 4, 8 s (no Retry-After: see retriedByLivekit;
+ * docs/security.md).
  */
 export const MAX_WEBHOOK_UPLOADS_IN_FLIGHT = 64;
 let uploadsInFlight = 0;
@@ -161,13 +211,12 @@ let uploadsInFlight = 0;
  */
 export async function receiveWebhookRequest(
   request: Request,
-  config: Pick<Config, "apiKey" | "apiSecret" | "webhookBodyTimeoutMs">,
+  config: WebhookKeys & Pick<Config, "webhookBodyTimeoutMs">,
 ): Promise<{ event: WebhookEventJson; result: AppendResult }> {
   return logged(async () => {
     const claims = await verifyWebhookJwt(request.headers.get("authorization"), config);
     if (uploadsInFlight >= MAX_WEBHOOK_UPLOADS_IN_FLIGHT) {
       throw new HttpError(503, "too many webhook uploads in progress; retry shortly", {
-        headers: { "Retry-After": "1" },
         detail: `${uploadsInFlight} uploads in flight (MAX_WEBHOOK_UPLOADS_IN_FLIGHT)`,
       });
     }
@@ -186,13 +235,20 @@ export async function receiveWebhookRequest(
 export async function receiveWebhook(
   rawBody: Uint8Array,
   authorization: string | null,
-  config: Pick<Config, "apiKey" | "apiSecret">,
+  config: WebhookKeys,
 ): Promise<{ event: WebhookEventJson; result: AppendResult }> {
   return logged(async () => store(await verifyWebhook(rawBody, authorization, config)));
 }
 
 async function store(event: WebhookEventJson) {
-  const result = await getEventStore().append(event);
+  let result: AppendResult;
+  try {
+    result = await getEventStore().append(event);
+  } catch (error) {
+    // The store's 503 (Redis down) carries the Retry-After meant for event streams; not here.
+    if (isHttpError(error) && error.status === 503) throw retriedByLivekit(error);
+    throw error;
+  }
   logWebhookAccepted(event, result);
   if (result.stored && event.event === "participant_joined") keepBlockedOut(event);
   return { event, result };

@@ -8,23 +8,17 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
+import { readEnv } from "./env.mjs";
 
 const require = createRequire(import.meta.url);
-const { loadEnvConfig } = require("@next/env");
 
 const [command, ...rest] = process.argv.slice(2);
 if (command !== "dev" && command !== "start") {
   console.error("usage: node scripts/next.mjs dev|start [next arguments]");
   process.exit(2);
 }
-// Next gets the shell's environment, not the files' values: it loads the files itself, and in
-// dev reloads them when they change, which it would not do for values it found already set.
-const shellEnv = { ...process.env };
-const { combinedEnv } = loadEnvConfig(process.cwd(), command === "dev", {
-  info: () => {},
-  error: console.error,
-});
-const port = combinedEnv.PORT?.trim() || combinedEnv.SERVER_PORT?.trim() || "6080";
+// Next gets the shell's environment, not the files' values (see env.mjs).
+const { shellEnv, port } = readEnv(command === "dev");
 
 const child = spawn(
   process.execPath,

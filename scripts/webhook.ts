@@ -1,7 +1,7 @@
 /**
  * Webhook simulator: sends one LiveKit webhook, signed exactly as livekit-server signs it.
  *
- *   npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--spaced] [--id EV_…]
+ *   npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--compact] [--id EV_…]
  *
  * The key and secret are LIVEKIT_API_KEY / LIVEKIT_API_SECRET, read as Next reads them
  * (scripts/cli.ts; default devkey / secret); the default URL's port is the server's.
@@ -10,11 +10,12 @@ import { buildWebhookEvent, encodeWireJson, postWebhook, signWebhook } from "../
 import { EVENT_TYPES, type EventType } from "../lib/shared/event-catalogue";
 import { loadCliConfig, parseCliArgs, runCli, UsageError } from "./cli";
 
-const usage = `usage: npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--spaced] [--id EV_...]
+const usage = `usage: npm run webhook -- <event-type> [--room R] [--identity I] [--url U] [--compact] [--id EV_...]
 Sends one LiveKit webhook, signed with LIVEKIT_API_KEY and LIVEKIT_API_SECRET (from the
-environment or the .env files), to --url (default http://localhost:<PORT>/api/webhook).
---room defaults to my-room, --identity to alice; --spaced puts a space after every comma,
-as some livekit-server builds write it.
+environment or the .env files), to --url (default http://localhost:<PORT>/api/webhook), in the
+shape and with the headers the pinned livekit-server sends (docs/live-webhooks.md).
+--room defaults to my-room, --identity to alice. The body has a space after every comma, as
+livekit-server 1.13.5 writes it; --compact writes it without (--spaced, the default, is kept).
 event types: ${EVENT_TYPES.join(", ")}`;
 
 runCli(usage, async () => {
@@ -25,7 +26,8 @@ runCli(usage, async () => {
       identity: { type: "string", default: "alice" },
       url: { type: "string" },
       id: { type: "string" },
-      spaced: { type: "boolean", default: false },
+      spaced: { type: "boolean", default: true },
+      compact: { type: "boolean", default: false },
     },
   });
   const type = positionals[0];
@@ -40,7 +42,7 @@ runCli(usage, async () => {
     identity: values.identity,
     id: values.id,
   });
-  const body = encodeWireJson(event, values.spaced);
+  const body = encodeWireJson(event, !values.compact);
   try {
     const response = await postWebhook(
       url,

@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { newIdentity } from "@/lib/shared/identity";
 import { JoinForm } from "./join-form";
 import { ProtectedNotice } from "./protected-notice";
@@ -43,20 +43,62 @@ interface InviteState {
   room: string;
 }
 
+/** What the tab arrived with: its invite (or a damaged one), the form's values, a room to rejoin. */
+interface Arrival {
+  invite: InviteState | null;
+  inviteDamaged: boolean;
+  values: JoinValues;
+  rejoin: boolean;
+}
+
+// Read once, then kept: useSyncExternalStore needs the same snapshot on every read, and
+// takeInvite moves the invite out of the address bar. Joining or leaving changes what a later
+// mount (a client navigation back to the page) should read, so both forget it.
+let arrival: Arrival | null = null;
+const forgetArrival = () => {
+  arrival = null;
+};
+
+function readArrival(): Arrival {
+  if (arrival) return arrival;
+  const credential = takeInvite();
+  const room = credential ? invitedRoom(credential) : null;
+  if (credential && !room) forgetInvite();
+  const invite = credential && room ? { credential, room } : null;
+  const inRoom = readInRoom();
+  const remembered = readRemembered() ?? { roomName: "", participantName: "" };
+  const values = invite
+    ? { roomName: invite.room, participantName: (inRoom ?? remembered).participantName }
+    : (inRoom ?? remembered);
+  arrival = {
+    invite,
+    inviteDamaged: credential !== null && !room,
+    values,
+    rejoin: inRoom !== null,
+  };
+  return arrival;
+}
+
+/** Nothing announces a change: the tab's own join and leave are the only writers. */
+const noChanges = () => () => {};
+
 /**
  * The page: the join form, then the room with its event log; leaving returns to the form.
  * `access` is the server's TOKEN_ACCESS: protected without an invite, the page says how to get one.
  */
 export function App({ access }: { access: "open" | "protected" }) {
   const [phase, setPhase] = useState<Phase>({ name: "form", error: null });
-  const [initial, setInitial] = useState<JoinValues | null>(null);
-  // undefined until the address and storage were read (after hydration).
-  const [invite, setInvite] = useState<InviteState | null | undefined>(undefined);
-  const started = useRef(false);
+  // null while rendering on the server and hydrating: the server renders the empty, inert form.
+  const arrived = useSyncExternalStore(noChanges, readArrival, () => null);
+  const [joinedWith, setJoinedWith] = useState<JoinValues | null>(null);
+  const initial = joinedWith ?? arrived?.values ?? null;
+  const invite = arrived?.invite;
+  const rejoined = useRef(false);
 
   const join = useCallback(async (values: JoinValues, held: InviteState | null) => {
+    forgetArrival();
     setPhase({ name: "requesting" });
-    setInitial(values);
+    setJoinedWith(values);
     // An invite's room is not the user's choice: remember only the name.
     remember(
       held ? { ...(readRemembered() ?? values), participantName: values.participantName } : values,
@@ -75,28 +117,15 @@ export function App({ access }: { access: "open" | "protected" }) {
     }
   }, []);
 
-  // The address and storage are read after hydration (the server renders the empty form). A
-  // tab that was in a room rejoins it on reload, with a fresh identity.
+  // A tab that was in a room rejoins it on reload, with a fresh identity.
   useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    const credential = takeInvite();
-    const room = credential ? invitedRoom(credential) : null;
-    if (credential && !room) forgetInvite();
-    const held = credential && room ? { credential, room } : null;
-    const inRoom = readInRoom();
-    const remembered = readRemembered() ?? { roomName: "", participantName: "" };
-    const values = held
-      ? { roomName: held.room, participantName: (inRoom ?? remembered).participantName }
-      : (inRoom ?? remembered);
-    void Promise.resolve().then(() => {
-      setInvite(held);
-      if (inRoom) void join(values, held);
-      else setInitial(values);
-    });
-  }, [join]);
+    if (!arrived?.rejoin || rejoined.current) return;
+    rejoined.current = true;
+    void join(arrived.values, arrived.invite);
+  }, [arrived, join]);
 
   const leave = useCallback(() => {
+    forgetArrival();
     rememberInRoom(null);
     setPhase({ name: "form", error: null });
   }, []);
@@ -115,12 +144,13 @@ export function App({ access }: { access: "open" | "protected" }) {
         </p>
       </header>
       {access === "protected" && invite === null ? (
-        <ProtectedNotice />
+        <ProtectedNotice inviteDamaged={arrived?.inviteDamaged ?? false} />
       ) : (
         <JoinForm
           key={initial ? "ready" : "loading"}
           initial={initial}
           invitedRoom={invite?.room ?? null}
+          inviteDamaged={arrived?.inviteDamaged ?? false}
           requesting={phase.name === "requesting"}
           error={phase.name === "form" ? phase.error : null}
           onJoin={(values) => void join(values, invite ?? null)}
@@ -146,6 +176,13 @@ export function App({ access }: { access: "open" | "protected" }) {
             <dt>Event stream</dt>
             <dd>
               <code>GET /api/events?room=…</code> (server-sent events)
+            </dd>
+          </div>
+          <div>
+            <dt>Console</dt>
+            <dd>
+              <a href="/console">/console</a>: every room, for operators (open it with the link{" "}
+              <code>npm run operator-link</code> prints)
             </dd>
           </div>
         </dl>

@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { DevTestEventButton } from "./dev-test-event";
 import { EmptyLog } from "./empty-log";
 import { EventRow } from "./event-row";
 import { EVENT_TYPES, FAMILIES } from "@/lib/shared/event-catalogue";
@@ -131,6 +132,10 @@ export function EventLog({
           <span className="log-count" aria-live="polite">
             {countText}
           </span>
+          {/* The empty log offers it first; it stays once events arrive (development only). */}
+          {process.env.NODE_ENV === "development" && room !== null && entries.length > 0 && (
+            <DevTestEventButton room={room} />
+          )}
         </div>
         <StreamProblem status={status} problem={problem} />
       </header>

@@ -8,6 +8,8 @@ interface JoinFormProps {
   initial: JoinValues | null;
   /** Opened from an invite link: the room it names, shown but not editable. */
   invitedRoom: string | null;
+  /** Opened from an invite link that cannot be read: joining is refused until a new link. */
+  inviteDamaged: boolean;
   requesting: boolean;
   /** The server's refusal of the last attempt. */
   error: JoinError | null;
@@ -15,7 +17,14 @@ interface JoinFormProps {
 }
 
 /** Room name and display name; the server's `errorMessage` shows under the field it names. */
-export function JoinForm({ initial, invitedRoom, requesting, error, onJoin }: JoinFormProps) {
+export function JoinForm({
+  initial,
+  invitedRoom,
+  inviteDamaged,
+  requesting,
+  error,
+  onJoin,
+}: JoinFormProps) {
   const [values, setValues] = useState<JoinValues>(
     initial ?? { roomName: "", participantName: "" },
   );
@@ -39,6 +48,7 @@ export function JoinForm({ initial, invitedRoom, requesting, error, onJoin }: Jo
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (inviteDamaged) return;
     const errors = checkValues(values);
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) {
@@ -103,7 +113,19 @@ export function JoinForm({ initial, invitedRoom, requesting, error, onJoin }: Jo
           {formError}
         </p>
       )}
-      <button className="button-primary" type="submit" disabled={requesting || loading}>
+      {inviteDamaged && (
+        <p className="form-error" role="alert">
+          This invite link is damaged, so it cannot be used. Ask whoever sent it for a new link, or{" "}
+          {/* A full load on purpose: the page reads what it arrived with once per load. */}
+          {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
+          <a href="/">open this page without it</a> to join a room by name.
+        </p>
+      )}
+      <button
+        className="button-primary"
+        type="submit"
+        disabled={requesting || loading || inviteDamaged}
+      >
         {requesting ? (
           <>
             <span className="spinner" aria-hidden="true" /> Requesting a token…

@@ -15,7 +15,7 @@ export interface Session extends JoinValues {
   identity: string;
   token: string;
   serverUrl: string;
-  /** A fresh participant token for the same room, through the same TokenSource (contract C3). */
+  /** A fresh participant token for the same room, through the same TokenSource. */
   refreshToken(): Promise<string>;
 }
 

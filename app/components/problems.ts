@@ -35,8 +35,9 @@ export function describeConnectionError(error: unknown, serverUrl: string): Prob
     title: `Could not connect to the LiveKit server at ${serverUrl}`,
     detail: message,
     hint:
-      "Start a local one with `livekit-server --dev`, or set LIVEKIT_URL on this app server to " +
-      "your LiveKit server's URL (ws://… or wss://…) and restart it.",
+      "`npm run dev` starts a local one beside this app once `npm run livekit-server` has got it " +
+      "(then restart `npm run dev`); or set LIVEKIT_URL on this app server to your LiveKit " +
+      "server's URL (ws://… or wss://…) and restart it.",
   };
 }
 

@@ -25,7 +25,7 @@ export interface RedisEventStoreOptions {
 const DEDUPE_SECONDS = 60 * 60;
 /**
  * How long one blocking read waits for an event: every expiry is a command, and managed Redis
- * bills commands (issue 19: with subscribers and no webhooks, at most 2 a minute per instance;
+ * bills commands (with subscribers and no webhooks, at most 2 a minute per instance;
  * the month's count is in docs/performance.md). The reader runs only while this instance has
  * subscribers.
  */

@@ -501,6 +501,46 @@ describe("the operator console", () => {
     }
   });
 
+  it("when LiveKit's room API fails, the room page does not claim Live, and an action says it was not done rather than refused", async () => {
+    const room = uniqueRoom("unconfirmed");
+    await livekitSays("room_started", room);
+    await livekitSays("participant_joined", room, "erin");
+    const page = await newPage();
+    await page.goto(link);
+    await page.goto(`${server.url}/console/room?name=${room}`);
+    await page.locator(".room-state", { hasText: "Live" }).waitFor(SHOWS);
+    standIn.mode = "fail";
+    try {
+      await page.reload();
+      await page.locator('[data-source="webhooks"]', { hasText: "answered 503" }).waitFor(SHOWS);
+      await page.locator(".room-state", { hasText: "Not confirmed by LiveKit" }).waitFor(SHOWS);
+      const erin = page.locator(`.participant-list li[data-identity="erin"]`);
+      await erin.getByRole("button", { name: "Remove", exact: true }).click();
+      await erin.getByRole("button", { name: "Remove", exact: true }).click();
+      const said = page.locator(".confirm-result.is-error");
+      await said.waitFor(SHOWS);
+      expect(await said.textContent()).toMatch(/^Not done: /);
+    } finally {
+      standIn.mode = "answer";
+    }
+    await livekitSays("room_finished", room);
+  });
+
+  it("the test-event form's room defaults to a room the console lists", async () => {
+    const room = uniqueRoom("listed");
+    await livekitSays("room_started", room);
+    const page = await newPage();
+    await page.goto(link);
+    await card(page, room).waitFor(SHOWS);
+    const field = page.getByRole("form", { name: "Send a test event" }).getByLabel("Room");
+    const listed = await page
+      .locator(".room-card")
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute("data-room")));
+    expect(listed).toContain(room);
+    expect(listed).toContain(await field.inputValue());
+    await livekitSays("room_finished", room);
+  });
+
   it("passes axe-core with 0 violations at desktop and phone width; screenshots", async () => {
     const room = uniqueRoom("standup");
     await livekitSays("room_started", room);

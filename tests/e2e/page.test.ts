@@ -213,6 +213,14 @@ describe("landing page", () => {
     await expect(page.getByLabel("Your name").inputValue()).resolves.toBe("Rememberer");
   });
 
+  it("links to the operator console", async () => {
+    const page = await newPage();
+    await page.goto(server.url);
+    await page.getByRole("link", { name: "/console" }).click();
+    await page.waitForURL(`${server.url}/console`);
+    await page.getByText("npm run operator-link").first().waitFor();
+  });
+
   it("passes axe-core with 0 violations", async () => {
     for (const viewport of [DESKTOP, PHONE]) {
       const page = await newPage(viewport);
@@ -279,7 +287,7 @@ describe("joining a room", () => {
         expect(text).toContain(
           `Could not connect to the LiveKit server at ws://127.0.0.1:${closedPort}`,
         );
-        expect(text).toContain("livekit-server --dev");
+        expect(text).toContain("npm run livekit-server");
         expect(text).toContain("LIVEKIT_URL");
         await expect(page.locator(".connection").textContent()).resolves.toContain(
           "Connection failed",
@@ -532,6 +540,42 @@ describe("protected mode (TOKEN_ACCESS=protected)", () => {
     expect(claims.name).toBe("Invitee");
     expect(claims.sub).toMatch(/^Invitee-[0-9a-f]{8}$/);
     for (const upgrade of listener.upgrades) expect(upgrade.url).not.toContain(invite);
+  });
+
+  it("says a damaged invite link is damaged, and offers no Join", async () => {
+    const page = await newPage();
+    await page.goto(`${guarded.url}/#invite=not-a-credential`);
+    await page.getByText("The invite link this page was opened with is damaged").waitFor();
+    await expect(page.getByRole("button", { name: "Join" }).count()).resolves.toBe(0);
+    await expect(runAxe(page)).resolves.toEqual([]);
+  });
+});
+
+describe("a damaged invite link in open mode", () => {
+  it("says so and keeps Join disabled until the page is opened without it", async () => {
+    const tokenRequests: string[] = [];
+    const page = await newPage();
+    page.on("request", (request) => {
+      if (request.url().endsWith("/api/token")) tokenRequests.push(request.url());
+    });
+    // A real invite with its signature's last characters changed reads fine, so the room is
+    // taken from the payload: damage the payload itself.
+    await page.goto(`${server.url}/#invite=eyJhbGciOiJIUzI1NiJ9.e30x!.c2ln`);
+    const alert = page.getByText("This invite link is damaged, so it cannot be used.");
+    await alert.waitFor();
+    const join = page.getByRole("button", { name: "Join" });
+    await waitUntil(async () => await page.getByLabel("Your name").isEnabled(), "form hydrated");
+    await page.getByLabel("Room name").fill("anywhere");
+    await page.getByLabel("Your name").fill("Someone");
+    await expect(join.isDisabled()).resolves.toBe(true);
+    await page.getByLabel("Your name").press("Enter");
+    await expect(runAxe(page)).resolves.toEqual([]);
+    expect(tokenRequests).toEqual([]);
+
+    await page.getByRole("link", { name: "open this page without it" }).click();
+    await page.waitForURL(`${server.url}/`);
+    await waitUntil(async () => await join.isEnabled(), "Join enabled without the invite");
+    await expect(alert.count()).resolves.toBe(0);
   });
 });
 

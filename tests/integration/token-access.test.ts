@@ -9,7 +9,7 @@ import { base64url, SignJWT, generateKeyPair, importJWK } from "jose";
 import { TokenVerifier } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createInvite } from "@/lib/invite";
-import { createParticipantToken } from "@/lib/token";
+import { signParticipantToken } from "@/lib/token";
 import {
   IDP_AUDIENCE,
   IDP_ISSUER,
@@ -170,8 +170,8 @@ describe("protected: invites", () => {
   });
 
   it("never mistakes a LiveKit token for an invite, nor an invite for a LiveKit token", async () => {
-    const livekitToken = await createParticipantToken(
-      { roomName: "board-meeting", participantName: "x" },
+    const livekitToken = await signParticipantToken(
+      { room: "board-meeting", name: "x", identity: "x" },
       keys,
     );
     expect((await ask(livekitToken)).status).toBe(401);

@@ -34,7 +34,7 @@ let operator: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser({ loopbackPeerConnection: true });
+  browser = await launchBrowser();
   operator = await createOperatorToken(
     OPERATOR_GRANT,
     { identity: "ops", ttlSeconds: 600 },

@@ -14,17 +14,9 @@ export const RESULTS_DIR = path.join(ROOT, "test-results");
 export interface LaunchOptions {
   /** Grant camera and microphone without a prompt (true), or refuse every prompt (false). */
   allowMedia?: boolean;
-  /**
-   * Let WebRTC use loopback candidates (`--allow-loopback-in-peer-connection`): a media session
-   * with the tests' real livekit-server, which offers only 127.0.0.1.
-   */
-  loopbackPeerConnection?: boolean;
 }
 
-export async function launchBrowser({
-  allowMedia = true,
-  loopbackPeerConnection = false,
-}: LaunchOptions = {}): Promise<Browser> {
+export async function launchBrowser({ allowMedia = true }: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: \`apt-get install chromium\` (.ci/run does)`);
   }
@@ -40,7 +32,8 @@ export async function launchBrowser({
       "--disable-sync",
       "--use-fake-device-for-media-stream",
       allowMedia ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
-      ...(loopbackPeerConnection ? ["--allow-loopback-in-peer-connection"] : []),
+      // Every test runs in a namespace with only lo, so WebRTC may use (and can only use) loopback.
+      "--allow-loopback-in-peer-connection",
     ],
   });
 }

@@ -9,21 +9,15 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  livekitServerConfig as loopbackConfig,
+  type LivekitConfigOptions,
+} from "../../scripts/livekit-config.mjs";
 import { TEST_API_KEY, TEST_API_SECRET } from "./keys";
 import { freePort, ROOT } from "./server";
 
-export interface LivekitServerOptions {
-  /** Where it posts its webhooks (this app's /api/webhook); none when absent. */
-  webhookUrls?: string[];
-  keys?: Record<string, string>;
-  /** The key that signs webhooks; default the first of `keys`. */
-  webhookKey?: string;
-  /** Seconds an empty room lives after its last participant left (LiveKit's default 20). */
-  departureTimeout?: number;
-  /** Seconds a room created by the API lives with nobody in it (LiveKit's default 300). */
-  emptyTimeout?: number;
-  logLevel?: "debug" | "info" | "warn" | "error";
-}
+/** What a test may change in the shared loopback config; keys default to the test keys. */
+export type LivekitServerOptions = Partial<LivekitConfigOptions>;
 
 export interface RunningLivekitServer {
   /** ws://127.0.0.1:<port>, what LIVEKIT_URL is set to. */
@@ -46,44 +40,15 @@ export function livekitServerBinary(): string {
   return found.stdout.trim();
 }
 
-/**
- * livekit-server's YAML config for a loopback-only server. JSON is YAML, so it is written as JSON.
- * `enable_loopback_candidate` makes it offer 127.0.0.1 (it skips loopback by default); `ips`
- * keeps any other address out of its candidates; `stun_servers` replaces the public STUN servers
- * it would otherwise hand to clients with a loopback address where nothing answers.
- */
+/** The loopback-only config (scripts/livekit-config.mjs, which `npm run dev` uses too). */
 export function livekitServerConfig(
   ports: { http: number; rtcTcp: number; rtcUdp: number; stun: number },
   options: LivekitServerOptions = {},
 ): Record<string, unknown> {
-  const keys = options.keys ?? { [TEST_API_KEY]: TEST_API_SECRET };
-  return {
-    port: ports.http,
-    bind_addresses: ["127.0.0.1"],
-    keys,
-    rtc: {
-      tcp_port: ports.rtcTcp,
-      udp_port: ports.rtcUdp,
-      use_external_ip: false,
-      node_ip: "127.0.0.1",
-      enable_loopback_candidate: true,
-      ips: { includes: ["127.0.0.1/32"] },
-      stun_servers: [`127.0.0.1:${ports.stun}`],
-    },
-    room: {
-      empty_timeout: options.emptyTimeout ?? 300,
-      departure_timeout: options.departureTimeout ?? 20,
-    },
-    ...(options.webhookUrls?.length
-      ? {
-          webhook: {
-            api_key: options.webhookKey ?? Object.keys(keys)[0],
-            urls: options.webhookUrls,
-          },
-        }
-      : {}),
-    logging: { level: options.logLevel ?? "info", json: false },
-  };
+  return loopbackConfig(ports, {
+    ...options,
+    keys: options.keys ?? { [TEST_API_KEY]: TEST_API_SECRET },
+  });
 }
 
 export async function startLivekitServer(

@@ -124,6 +124,42 @@ describe("loadConfig", () => {
     ).toBe("http://127.0.0.1:9/jwks");
   });
 
+  it("reads Redis from REDIS_URL, else from KV_URL (Upstash's name on Vercel), naming the one read", () => {
+    const upstash = "rediss://default:token@example.upstash.io:6379";
+    expect(loadConfig({ KV_URL: upstash }).redisUrl).toBe(upstash);
+    expect(loadConfig({ KV_URL: upstash, REDIS_URL: "redis://own:6379" }).redisUrl).toBe(
+      "redis://own:6379",
+    );
+    expect(loadConfig({ KV_REST_API_URL: "https://example.upstash.io" }).redisUrl).toBeNull();
+    expect(() => loadConfig({ KV_URL: "https://example.upstash.io" })).toThrow(/^KV_URL: /);
+  });
+
+  it("takes more webhook keys in LIVEKIT_WEBHOOK_KEYS, the token-signing pair always among them", () => {
+    const next = "n3w-s3cr3t-value-0123456789abcdefghij";
+    const config = loadConfig({
+      ...production,
+      TOKEN_ACCESS: "open",
+      LIVEKIT_WEBHOOK_KEYS: `APInew: ${next},\n APIabc:s3cr3t-value-0123456789abcdefghijk`,
+    });
+    expect([...config.webhookKeys]).toEqual([
+      ["APIabc", "s3cr3t-value-0123456789abcdefghijk"],
+      ["APInew", next],
+    ]);
+    expect([...loadConfig({}).webhookKeys]).toEqual([["devkey", "secret"]]);
+    expect(() => loadConfig({ LIVEKIT_WEBHOOK_KEYS: "APInew" })).toThrow(
+      /^LIVEKIT_WEBHOOK_KEYS: must be key: secret pairs/,
+    );
+    expect(() => loadConfig({ LIVEKIT_WEBHOOK_KEYS: "a: x, a: y" })).toThrow(
+      /names the key a twice/,
+    );
+    expect(() => loadConfig({ LIVEKIT_WEBHOOK_KEYS: "devkey: other" })).toThrow(
+      /^LIVEKIT_WEBHOOK_KEYS: names devkey, LIVEKIT_API_KEY, with a secret other/,
+    );
+    expect(() =>
+      loadConfig({ ...production, TOKEN_ACCESS: "open", LIVEKIT_WEBHOOK_KEYS: "APInew: short" }),
+    ).toThrow(/^LIVEKIT_WEBHOOK_KEYS: production refuses a secret shorter than 32/);
+  });
+
   it("refuses protected mode that nothing could ever pass", () => {
     expect(() => loadConfig({ TOKEN_ACCESS: "protected", TOKEN_INVITES: "false" })).toThrow(
       /^TOKEN_ACCESS: protected with invites off/,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { authorizeEventAccess, bearerToken } from "@/lib/credentials";
 import type { HttpError } from "@/lib/http";
-import { createOperatorToken, createParticipantToken } from "@/lib/token";
+import { createOperatorToken, signParticipantToken } from "@/lib/token";
 
 const keys = {
   apiKey: "unit-key",
@@ -20,7 +20,7 @@ describe("authorizeEventAccess", () => {
   };
 
   it("lets a room's token read that room only", async () => {
-    const jwt = await createParticipantToken({ roomName: "room-a", participantName: "p" }, keys);
+    const jwt = await signParticipantToken({ room: "room-a", name: "p", identity: "p" }, keys);
     expect(await status(jwt, "room-a")).toBe(200);
     expect(await status(jwt, "room-b")).toBe(403);
     expect(await status(jwt, null)).toBe(403);
@@ -37,8 +37,8 @@ describe("authorizeEventAccess", () => {
   });
 
   it("refuses missing, forged and foreign tokens with 401", async () => {
-    const foreign = await createParticipantToken(
-      { roomName: "room-a", participantName: "p" },
+    const foreign = await signParticipantToken(
+      { room: "room-a", name: "p", identity: "p" },
       { ...keys, apiSecret: "another-secret-another-secret" },
     );
     expect(await status(null, "room-a")).toBe(401);
@@ -47,8 +47,8 @@ describe("authorizeEventAccess", () => {
   });
 
   it("refuses an expired token with 401", async () => {
-    const jwt = await createParticipantToken(
-      { roomName: "room-a", participantName: "p" },
+    const jwt = await signParticipantToken(
+      { room: "room-a", name: "p", identity: "p" },
       { ...keys, tokenTtlSeconds: 1 },
     );
     await new Promise((resolve) => setTimeout(resolve, 2100));

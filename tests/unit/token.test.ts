@@ -1,7 +1,7 @@
 import { TokenVerifier } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
 import { isHttpError, type HttpError } from "@/lib/http";
-import { createParticipantToken, MISSING_FIELDS_MESSAGE, parseTokenRequest } from "@/lib/token";
+import { MISSING_FIELDS_MESSAGE, parseTokenRequest, signParticipantToken } from "@/lib/token";
 
 const keys = {
   apiKey: "unit-key",
@@ -63,10 +63,10 @@ describe("parseTokenRequest", () => {
   });
 });
 
-describe("createParticipantToken", () => {
-  it("signs identity = participantName and a join grant for that room only", async () => {
-    const jwt = await createParticipantToken(
-      { roomName: "room-a", participantName: "alice" },
+describe("signParticipantToken", () => {
+  it("signs the identity, the name and a join grant for that room only", async () => {
+    const jwt = await signParticipantToken(
+      { room: "room-a", name: "alice", identity: "alice" },
       keys,
     );
     const claims = await new TokenVerifier(keys.apiKey, keys.apiSecret).verify(jwt);
@@ -84,8 +84,8 @@ describe("createParticipantToken", () => {
   });
 
   it("uses an explicit identity while keeping the name", async () => {
-    const jwt = await createParticipantToken(
-      { roomName: "r", participantName: "alice", identity: "alice-tab-2" },
+    const jwt = await signParticipantToken(
+      { room: "r", name: "alice", identity: "alice-tab-2" },
       keys,
     );
     const claims = await new TokenVerifier(keys.apiKey, keys.apiSecret).verify(jwt);

@@ -40,7 +40,7 @@ function Home({ token, forget }: { token: string; forget: () => void }) {
           <SourceNotice state={rooms} />
           {rooms.overview && <RoomList rooms={rooms.rooms} now={now} />}
         </section>
-        <TestEventForm token={token} />
+        <TestEventForm token={token} listedRooms={rooms.rooms.map((r) => r.name)} />
       </div>
       <ConsoleLog
         title="All events"

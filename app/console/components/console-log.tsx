@@ -62,7 +62,7 @@ export function ConsoleLog({
       </header>
       <div className="log-tools console-filters">
         {byRoom && (
-          <>
+          <span className="console-filter">
             <label htmlFor={`${id}-room`}>Room</label>
             <select id={`${id}-room`} value={room} onChange={(e) => setRoom(e.target.value)}>
               <option value="">All rooms</option>
@@ -72,17 +72,19 @@ export function ConsoleLog({
                 </option>
               ))}
             </select>
-          </>
+          </span>
         )}
-        <label htmlFor={`${id}-type`}>Type</label>
-        <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
-          <option value="">All types</option>
-          {types.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
+        <span className="console-filter">
+          <label htmlFor={`${id}-type`}>Type</label>
+          <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
+            <option value="">All types</option>
+            {types.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </span>
         <span className="log-count" aria-live="polite">
           {visible.length === entries.length
             ? `${entries.length} ${entries.length === 1 ? "event" : "events"}`

@@ -7,7 +7,7 @@ import type { RoomState } from "@/lib/shared/room-projection";
 import { ConfirmAction } from "./confirm-action";
 import { ConsoleLog } from "./console-log";
 import { ConsoleShell, CredentialRefused } from "./console-shell";
-import { age, trackSummary } from "./format";
+import { actionOutcome, age, roomStateLabel, trackSummary } from "./format";
 import { egressStatusWords } from "@/lib/shared/event-catalogue";
 import {
   BlocksPanel,
@@ -50,11 +50,7 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
     async (action, args = {}) => {
       const answer = await roomAction(token, action, { ...args, room });
       if (action !== "list-blocks" && action !== "list-dispatches") {
-        setOutcome(
-          answer.ok && answer.body
-            ? { ok: true, message: answer.body.message }
-            : { ok: false, message: `Refused: ${answer.problem}` },
-        );
+        setOutcome(actionOutcome(answer));
         setVersion((v) => v + 1);
       }
       return answer as Awaited<ReturnType<Act>>;
@@ -88,10 +84,10 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
               Room <span className="room-name">{room}</span>
             </h1>
             <span
-              className={`room-state ${state?.live ? "is-live" : ""}`}
+              className={`room-state ${state?.live && rooms.overview?.source === "livekit" ? "is-live" : ""}`}
               data-live={!!state?.live}
             >
-              {!rooms.overview ? "…" : state?.live ? "Live" : "Not live"}
+              {roomStateLabel(rooms.overview, state)}
             </span>
           </header>
           <SourceNotice state={rooms} />

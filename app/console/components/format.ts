@@ -1,5 +1,5 @@
 /** Small pure formatters of the console's rows. */
-import type { RoomState, TrackKind } from "@/lib/shared/room-projection";
+import type { RoomState, RoomsOverview, TrackKind } from "@/lib/shared/room-projection";
 import { tracksByKind } from "@/lib/shared/room-projection";
 
 /** "45 s", "12 min", "3 h 5 min", "2 d 4 h" since `seconds` (Unix). */
@@ -32,4 +32,33 @@ export function trackSummary(room: Pick<RoomState, "participants">): string {
 /** The console's address of a room: its name in the query, never a path segment (`..`, `a/b`). */
 export function roomHref(room: string): string {
   return `/console/room?${new URLSearchParams({ name: room })}`;
+}
+
+/**
+ * The room page's badge: "Live" only when LiveKit's room API said so. From the webhook log
+ * alone (LiveKit unreachable) the page cannot know, and says that instead.
+ */
+export function roomStateLabel(
+  overview: Pick<RoomsOverview, "source"> | null,
+  room: Pick<RoomState, "live"> | undefined,
+): string {
+  if (!overview) return "…";
+  if (overview.source === "webhooks") return "Not confirmed by LiveKit";
+  return room?.live ? "Live" : "Not live";
+}
+
+/**
+ * What the console says of an action's answer: LiveKit's word when done; "Refused" only when
+ * this server or LiveKit said no (4xx); "Not done" when LiveKit (502, 504) or this server
+ * (no answer) could not be reached, since nothing was refused then.
+ */
+export function actionOutcome(answer: {
+  ok: boolean;
+  status: number;
+  body: { message: string } | null;
+  problem: string | null;
+}): { ok: boolean; message: string } {
+  if (answer.ok && answer.body) return { ok: true, message: answer.body.message };
+  const refused = answer.status >= 400 && answer.status < 500;
+  return { ok: false, message: `${refused ? "Refused" : "Not done"}: ${answer.problem}` };
 }

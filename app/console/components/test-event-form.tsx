@@ -9,9 +9,21 @@ import { operatorFetch } from "./operator-api";
  * Sends a signed test event in LiveKit's wire shape for a room, through this server's webhook
  * intake (`POST /api/test-events`), as the simulator does: the whole chain without LiveKit.
  */
-export function TestEventForm({ token, room }: { token: string; room?: string }) {
+export function TestEventForm({
+  token,
+  room,
+  listedRooms = [],
+}: {
+  token: string;
+  /** The room page's own room: fixed. */
+  room?: string;
+  /** The rooms the console lists now: the first is the default, all are offered. */
+  listedRooms?: string[];
+}) {
   const id = useId();
-  const [roomName, setRoomName] = useState(room ?? "test-room");
+  // Until the operator types, the default follows the list: a room that exists, if any does.
+  const [typed, setTyped] = useState<string | null>(null);
+  const roomName = room ?? typed ?? listedRooms[0] ?? "test-room";
   const [type, setType] = useState<EventType>("room_started");
   const [identity, setIdentity] = useState("test-participant");
   const [busy, setBusy] = useState(false);
@@ -51,10 +63,16 @@ export function TestEventForm({ token, room }: { token: string; room?: string })
             <input
               id={`${id}-room`}
               value={roomName}
-              onChange={(e) => setRoomName(e.target.value)}
+              onChange={(e) => setTyped(e.target.value)}
+              list={`${id}-rooms`}
               required
               maxLength={MAX_NAME_LENGTH}
             />
+            <datalist id={`${id}-rooms`}>
+              {listedRooms.map((name) => (
+                <option key={name} value={name} />
+              ))}
+            </datalist>
           </div>
         )}
         <div className="field">

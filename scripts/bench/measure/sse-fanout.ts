@@ -194,7 +194,7 @@ function postWebhook(url: string, webhook: SignedWebhook, sent: Map<string, Sent
       headers: {
         Authorization: webhook.authorization,
         "Content-Type": "application/webhook+json",
-        "User-Agent": "LiveKit",
+        "User-Agent": "Go-http-client/1.1",
         "Content-Length": Buffer.byteLength(webhook.body),
       },
     });

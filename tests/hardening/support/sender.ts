@@ -76,7 +76,7 @@ function post(
         headers: {
           Authorization: authorization,
           "Content-Type": "application/webhook+json",
-          "User-Agent": "LiveKit",
+          "User-Agent": "Go-http-client/1.1",
           "Content-Length": Buffer.byteLength(body),
         },
       },

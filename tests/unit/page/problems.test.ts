@@ -16,7 +16,7 @@ describe("describeConnectionError", () => {
       "ws://localhost:7880",
     );
     expect(problem.title).toBe("Could not connect to the LiveKit server at ws://localhost:7880");
-    expect(problem.hint).toContain("`livekit-server --dev`");
+    expect(problem.hint).toContain("`npm run livekit-server`");
     expect(problem.hint).toContain("LIVEKIT_URL");
     expect(problem.detail).toContain("Failed to fetch");
   });
