@@ -142,7 +142,11 @@ describe("moderation against a real livekit-server", () => {
       const afterMute = (await api.listParticipants(room)).find((p) => p.identity === bob)!;
       expect(afterMute.tracks.find((t) => t.sid === camera.sid)?.muted).toBe(true);
 
-      // Publish revoked: LiveKit records it, and takes Bob's tracks down.
+      // Publish revoked: LiveKit records it, takes Bob's tracks down, and tells Bob's page,
+      // whose control bar then offers no camera or microphone (LiveKit's ControlBar shows a
+      // source's toggle only with the permission to publish it).
+      const bobCameraToggle = bobPage.locator('.lk-control-bar button[data-lk-source="camera"]');
+      await bobCameraToggle.waitFor(SHOWS);
       const revoked = await act({
         action: "update-participant",
         room,
@@ -160,6 +164,10 @@ describe("moderation against a real livekit-server", () => {
         "LiveKit unpublishes Bob's tracks",
         WEBHOOKS_ARRIVE,
       );
+      await bobCameraToggle.waitFor({ state: "detached", ...SHOWS });
+      expect(
+        await bobPage.locator('.lk-control-bar button[data-lk-source="microphone"]').count(),
+      ).toBe(0);
       const now = (await api.listParticipants(room)).find((p) => p.identity === bob)!;
       expect(now.permission?.canPublish).toBe(false);
       expect(now.permission?.canSubscribe).toBe(true);
