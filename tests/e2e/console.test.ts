@@ -120,6 +120,10 @@ async function runAxe(page: Page) {
   });
 }
 
+/** A room-API call that acts (not one of the page's reads). */
+const isAction = (call: { method: string }) =>
+  !["ListRooms", "ListParticipants", "ListDispatch"].includes(call.method);
+
 const card = (page: Page, room: string) => page.locator(`.room-card[data-room="${room}"]`);
 
 describe("the operator console", () => {
@@ -308,13 +312,13 @@ describe("the operator console", () => {
     await page.getByRole("list", { name: `Participants of ${room}` }).waitFor();
     await page.locator(".log-row[data-event-type='participant_joined']").first().waitFor(SHOWS);
 
-    const before = standIn.calls.length;
-    await bob.getByRole("button", { name: "Remove" }).click();
-    await bob.getByRole("group", { name: `Remove bob from ${room}?` }).waitFor();
-    expect(standIn.calls.length).toBe(before); // nothing happens before the confirmation
-    await bob.getByRole("button", { name: "Remove" }).click();
+    const before = standIn.calls.filter(isAction).length;
+    await bob.getByRole("button", { name: "Remove", exact: true }).click();
+    await bob.getByRole("group", { name: `Remove bob from ${room}? They can rejoin.` }).waitFor();
+    expect(standIn.calls.filter(isAction).length).toBe(before); // nothing before the confirmation
+    await bob.getByRole("button", { name: "Remove", exact: true }).click();
     await page.getByText(`LiveKit removed bob from ${room}`).waitFor(SHOWS);
-    expect(standIn.calls.slice(before)[0]).toMatchObject({
+    expect(standIn.calls.filter(isAction)[before]).toMatchObject({
       method: "RemoveParticipant",
       body: { room, identity: "bob" },
       status: 200,
@@ -330,6 +334,126 @@ describe("the operator console", () => {
     await page.getByText(`LiveKit ended room ${room}`).waitFor(SHOWS);
     expect(standIn.calls.some((c) => c.method === "DeleteRoom" && c.body.room === room)).toBe(true);
     await page.locator(".room-state", { hasText: "Not live" }).waitFor(SHOWS);
+  });
+
+  it("a room's moderation: mute a track, change permissions and metadata, room metadata, remove and block then lift, dispatch an agent; agents marked; screenshot in docs/", async () => {
+    const room = uniqueRoom("moderate");
+    await livekitSays("room_started", room);
+    await livekitSays("participant_joined", room, "bob");
+    await livekitSays("track_published", room, "bob");
+    const bobState = standIn.rooms.get(room)!.participants[0]!;
+    bobState.permission = { canPublish: true, canSubscribe: true, canPublishData: true };
+    standIn.rooms.get(room)!.participants.push({ sid: "AG_x", identity: "agent-x", kind: "AGENT" });
+    standIn.rooms.get(room)!.participants.push({
+      sid: "PA_carol",
+      identity: "carol",
+      permission: { canPublish: true, canSubscribe: true, canPublishSources: ["MICROPHONE"] },
+      tracks: [{ sid: "TR_carol_mic", source: "MICROPHONE", muted: true }],
+    });
+    const page = await newPage({ width: 1280, height: 1400 });
+    await page.goto(link);
+    await page.goto(`${server.url}/console/room?name=${encodeURIComponent(room)}`);
+    const bob = page.locator(`.participant-list li[data-identity="bob"]`);
+    await bob.waitFor(SHOWS);
+    await page
+      .locator(`.participant-list li[data-identity="agent-x"] .kind-badge[data-kind="AGENT"]`)
+      .waitFor(SHOWS);
+    expect(await bob.locator(".kind-badge").count()).toBe(0);
+    const last = () => standIn.calls.filter(isAction).at(-1);
+
+    // Mute: asked, then MutePublishedTrack, and the row shows it muted.
+    const track = bobState.tracks![0]!;
+    await bob.getByRole("button", { name: "Mute", exact: true }).click();
+    await bob
+      .getByRole("group", { name: /^Mute bob's/ })
+      .getByRole("button", { name: "Mute" })
+      .click();
+    await page.getByText(`LiveKit muted bob's track ${track.sid} in ${room}`).waitFor(SHOWS);
+    expect(last()).toMatchObject({
+      method: "MutePublishedTrack",
+      body: { room, identity: "bob", trackSid: track.sid, muted: true },
+    });
+    await bob.locator(`li[data-track="${track.sid}"][data-muted="true"]`).waitFor(SHOWS);
+
+    // Permissions: publish off, then Apply.
+    await bob.getByText("Permissions and metadata").click();
+    await bob.getByRole("checkbox", { name: "Publish", exact: true }).uncheck();
+    await bob.getByRole("button", { name: "Apply" }).click();
+    await bob
+      .getByRole("group", { name: /^Update bob's/ })
+      .getByRole("button", { name: "Apply" })
+      .click();
+    await page.getByText(/LiveKit updated bob in .*permission canPublish=false/).waitFor(SHOWS);
+    expect(last()).toMatchObject({
+      method: "UpdateParticipant",
+      body: { room, identity: "bob", permission: { canSubscribe: true, canPublishData: true } },
+    });
+
+    // Room metadata.
+    await page.getByLabel("Room metadata").fill('{"topic":"review"}');
+    await page.getByRole("button", { name: "Save metadata" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText(`LiveKit set the metadata of ${room}`).waitFor(SHOWS);
+    expect(last()).toMatchObject({
+      method: "UpdateRoomMetadata",
+      body: { metadata: '{"topic":"review"}' },
+    });
+
+    // Dispatch an agent, listed, then shown in the list.
+    await page.getByLabel("Agent name").fill("helper");
+    await page.getByLabel("Dispatch metadata").fill('{"lang":"en"}');
+    await page.getByRole("button", { name: "Dispatch agent" }).click();
+    await page.getByRole("button", { name: "Dispatch", exact: true }).click();
+    await page.getByText(/LiveKit created dispatch AD_\w+ of agent helper/).waitFor(SHOWS);
+    const dispatchRow = page.getByRole("list", { name: "Agent dispatches" }).locator("li");
+    await dispatchRow.filter({ hasText: "helper" }).waitFor(SHOWS);
+
+    // Remove and block: the blocks list shows bob; the screenshot has every new control.
+    await bob.getByRole("button", { name: "Remove and block" }).click();
+    await bob
+      .getByRole("group", { name: /^Remove bob and refuse/ })
+      .getByRole("button", { name: "Remove and block" })
+      .click();
+    await page
+      .getByText(/removed bob from .*blocked: no token for bob until lifted/)
+      .waitFor(SHOWS);
+    const blocked = page
+      .getByRole("list", { name: "Blocked identities" })
+      .locator(`li[data-identity="bob"]`);
+    await blocked.waitFor(SHOWS);
+    const refused = await fetch(`${server.url}/api/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ roomName: room, participantName: "bob" }),
+    });
+    expect(refused.status).toBe(403);
+    const carol = page.locator(`.participant-list li[data-identity="carol"]`);
+    await carol.getByRole("button", { name: "Unmute" }).waitFor(SHOWS);
+    await carol.getByText("Permissions and metadata").click();
+    expect(await carol.getByRole("checkbox", { name: "Camera" }).isChecked()).toBe(false);
+    expect(await carol.getByRole("checkbox", { name: "Microphone" }).isChecked()).toBe(true);
+    expect(await runAxe(page)).toEqual([]);
+    await saveScreenshot(page, "console-room-moderation", path.join(ROOT, "docs"));
+
+    // Lift, and the dispatch deleted.
+    await blocked.getByRole("button", { name: "Lift" }).click();
+    await blocked.getByRole("group").getByRole("button", { name: "Lift" }).click();
+    await page.getByText(`Lifted the block of bob in ${room}`).waitFor(SHOWS);
+    await page.getByText("Nobody is blocked.").waitFor(SHOWS);
+    expect(
+      (
+        await fetch(`${server.url}/api/token`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ roomName: room, participantName: "bob" }),
+        })
+      ).status,
+    ).toBe(200);
+    await dispatchRow.getByRole("button", { name: "Delete" }).click();
+    await dispatchRow.getByRole("group").getByRole("button", { name: "Delete" }).click();
+    await page.getByText(/LiveKit deleted dispatch AD_\w+/).waitFor(SHOWS);
+    await page.getByText("No agent is dispatched here.").waitFor(SHOWS);
+    await livekitSays("room_finished", room);
   });
 
   it("a participant named `..` in a room named `..`: Remove reaches exactly RemoveParticipant for that identity, and the room is not ended", async () => {
@@ -349,17 +473,18 @@ describe("the operator console", () => {
       const before = standIn.calls.length;
       const actions: string[] = [];
       page.on("request", (request) => {
-        if (request.url().includes("/api/rooms/")) {
+        // The page's list verbs (blocks, dispatches) read; the action is what is counted.
+        if (request.url().includes("/api/rooms/") && !request.postData()?.includes('"list-')) {
           actions.push(`${request.method()} ${request.url()} ${request.postData() ?? ""}`);
         }
       });
-      await dots.getByRole("button", { name: "Remove" }).click();
-      await dots.getByRole("button", { name: "Remove" }).click();
+      await dots.getByRole("button", { name: "Remove", exact: true }).click();
+      await dots.getByRole("button", { name: "Remove", exact: true }).click();
       await page.getByText(`LiveKit removed .. from ${room}`).waitFor(SHOWS);
       expect(
         standIn.calls
           .slice(before)
-          .filter((c) => c.method !== "ListRooms" && c.method !== "ListParticipants")
+          .filter(isAction)
           .map((c) => [c.method, c.body]),
       ).toEqual([["RemoveParticipant", { room, identity: ".." }]]);
       expect(actions).toEqual([
@@ -434,8 +559,8 @@ describe("the operator console", () => {
       await page.locator('[data-source="webhooks"]', { hasText: "answered 503" }).waitFor(SHOWS);
       await page.locator(".room-state", { hasText: "Not confirmed by LiveKit" }).waitFor(SHOWS);
       const erin = page.locator(`.participant-list li[data-identity="erin"]`);
-      await erin.getByRole("button", { name: "Remove" }).click();
-      await erin.getByRole("button", { name: "Remove" }).click();
+      await erin.getByRole("button", { name: "Remove", exact: true }).click();
+      await erin.getByRole("button", { name: "Remove", exact: true }).click();
       const said = page.locator(".confirm-result.is-error");
       await said.waitFor(SHOWS);
       expect(await said.textContent()).toMatch(/^Not done: /);
@@ -476,7 +601,7 @@ describe("the operator console", () => {
 
       await page.goto(`${server.url}/console/room?name=${room}`);
       await page.locator(`.participant-list li[data-identity="alice"]`).waitFor(SHOWS);
-      await page.getByRole("button", { name: "Remove" }).click();
+      await page.getByRole("button", { name: "Remove", exact: true }).click();
       expect(await runAxe(page)).toEqual([]);
       await saveScreenshot(page, `console-room-${viewport.width}x${viewport.height}`);
       // no horizontal scrolling at this width

@@ -12,6 +12,7 @@ import type { RoomsOverview } from "@/lib/shared/room-projection";
 import { startRoomApiStandIn, type RoomApiStandIn } from "../support/livekit-room-api";
 import { TEST_API_KEY, TEST_API_SECRET, tokenFromServer } from "../support/fixtures";
 import { startServer, type RunningServer } from "../support/server";
+import { IDP_AUDIENCE, IDP_ISSUER, startIdentityProvider } from "../support/identity-provider";
 import { waitUntil } from "../support/wait";
 import { sendWebhook } from "../support/webhooks";
 
@@ -568,6 +569,44 @@ describe("remove and block", () => {
       ).toBe(200);
     } finally {
       await guarded.stop();
+    }
+  });
+
+  it("identity provider: blocking a signed-in user's identity blocks its sub, whatever the room's other users do", async () => {
+    const idp = await startIdentityProvider();
+    const guarded = await startServer({
+      LIVEKIT_URL: standIn.url,
+      TOKEN_ACCESS: "protected",
+      TOKEN_AUTH_JWKS_URL: idp.jwksUrl,
+      TOKEN_AUTH_ISSUER: IDP_ISSUER,
+      TOKEN_AUTH_AUDIENCE: IDP_AUDIENCE,
+    });
+    try {
+      const zoe = await idp.sign({ sub: "zoe@example.com" });
+      const yan = await idp.sign({ sub: "yan@example.com" });
+      const ask = (jwt: string) => tokenRequest(guarded.url, { room_name: "mod" }, jwt);
+      expect((await ask(zoe)).status).toBe(201);
+      let done: Awaited<ReturnType<typeof act>> | undefined;
+      await waitUntil(async () => {
+        done = await act(
+          operator,
+          { action: "remove-and-block", room: "mod", identity: "zoe@example.com" },
+          guarded.url,
+        );
+        return (done.body.block as { subject?: string } | undefined)?.subject !== undefined;
+      }, "the block names the sub");
+      expect(done!.body.block).toMatchObject({
+        identity: "zoe@example.com",
+        subject: "zoe@example.com",
+      });
+      const refused = await ask(await idp.sign({ sub: "zoe@example.com" }));
+      expect(refused.status).toBe(403);
+      expect(refused.body.errorMessage).toMatch(/^you were removed from room "mod" and blocked/);
+      expect((await ask(yan)).status).toBe(201);
+      expect((await tokenRequest(guarded.url, { room_name: "elsewhere" }, zoe)).status).toBe(201);
+    } finally {
+      await guarded.stop();
+      await idp.close();
     }
   });
 });

@@ -151,8 +151,8 @@ describe("the console against a real livekit-server", () => {
       const aliceRow = consolePage.locator(`.participant-list li[data-identity="${alice}"]`);
       await aliceRow.waitFor(SHOWS);
       await consolePage.locator(`.participant-list li[data-identity="${bob}"]`).waitFor(SHOWS);
-      await aliceRow.getByRole("button", { name: "Remove" }).click();
-      await aliceRow.getByRole("button", { name: "Remove" }).click();
+      await aliceRow.getByRole("button", { name: "Remove", exact: true }).click();
+      await aliceRow.getByRole("button", { name: "Remove", exact: true }).click();
       await consolePage.getByText(`LiveKit removed ${alice} from ${room}`).waitFor(SHOWS);
       await alicePage
         .getByRole("heading", { name: "You were removed from the room." })

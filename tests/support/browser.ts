@@ -38,9 +38,15 @@ export async function launchBrowser({ allowMedia = true }: LaunchOptions = {}): 
   });
 }
 
-/** Saves a full-viewport screenshot under test-results/screenshots/ and returns its path. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  const dir = path.join(RESULTS_DIR, "screenshots");
+/**
+ * Saves a full-viewport screenshot under test-results/screenshots/ (or `dir`, such as docs/ for
+ * a screenshot the documentation shows) and returns its path.
+ */
+export async function saveScreenshot(
+  page: Page,
+  name: string,
+  dir = path.join(RESULTS_DIR, "screenshots"),
+): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file });

@@ -14,11 +14,16 @@ export function ConfirmAction({
   question,
   confirmLabel,
   run,
+  plain = false,
+  disabled = false,
 }: {
   label: string;
   question: string;
   confirmLabel: string;
   run: () => Promise<void>;
+  /** Not destructive: drawn as an ordinary button (mute, save, create). */
+  plain?: boolean;
+  disabled?: boolean;
 }) {
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const confirm = useRef<HTMLButtonElement>(null);
@@ -42,7 +47,7 @@ export function ConfirmAction({
           <button
             ref={confirm}
             type="button"
-            className="button-small button-danger"
+            className={plain ? "button-small button-primary" : "button-small button-danger"}
             onClick={go}
             disabled={phase.kind === "busy"}
           >
@@ -64,7 +69,8 @@ export function ConfirmAction({
         <button
           ref={opener}
           type="button"
-          className="button-small button-danger-outline"
+          className={plain ? "button-small" : "button-small button-danger-outline"}
+          disabled={disabled}
           onClick={() => setPhase({ kind: "confirming" })}
         >
           {label}

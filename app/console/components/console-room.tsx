@@ -9,14 +9,26 @@ import { ConfirmAction } from "./confirm-action";
 import { ConsoleLog } from "./console-log";
 import { ConsoleShell, CredentialRefused } from "./console-shell";
 import { actionOutcome, age, roomStateLabel, trackSummary } from "./format";
-import { egressStatusWords, words } from "@/lib/shared/event-catalogue";
+import { egressStatusWords } from "@/lib/shared/event-catalogue";
+import {
+  BlocksPanel,
+  DispatchesPanel,
+  ParticipantEditor,
+  RoomMetadataEditor,
+  TrackControls,
+  type Act,
+} from "./moderation";
 import { roomAction } from "./operator-api";
 import { SourceNotice } from "./source-notice";
 import { TestEventForm } from "./test-event-form";
 import { useNow } from "./use-now";
 import { useRooms } from "./use-rooms";
 
-/** `/console/room?name=<room>`: its participants and tracks, the two actions, and its timeline. */
+/**
+ * `/console/room?name=<room>`: its participants and tracks with the moderation actions (mute,
+ * permissions and metadata, remove, remove and block), the room's metadata, its blocks and
+ * agent dispatches, and its timeline.
+ */
 export function ConsoleRoom({ room }: { room: string }) {
   return (
     <ConsoleShell>
@@ -32,14 +44,32 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
   const rooms = useRooms(token, room, stream.entries);
   /** LiveKit's answer to the last action, kept here: the action's own control may be gone. */
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
+  /** Bumped after each action: the blocks and dispatches lists ask again. */
+  const [version, setVersion] = useState(0);
+  const act: Act = useCallback(
+    async (action, args = {}) => {
+      const answer = await roomAction(token, action, { ...args, room });
+      if (action !== "list-blocks" && action !== "list-dispatches") {
+        setOutcome(actionOutcome(answer));
+        setVersion((v) => v + 1);
+      }
+      return answer as Awaited<ReturnType<Act>>;
+    },
+    [token, room],
+  );
   const refused = rooms.problem && (rooms.problem.status === 401 || rooms.problem.status === 403);
   if (refused) return <CredentialRefused message={rooms.problem!.message} forget={forget} />;
   const state: RoomState | undefined = rooms.rooms[0];
 
-  const act = async (action: string, args: { identity?: string } = {}) => {
-    const answer = await roomAction(token, action, { ...args, room });
-    setOutcome(actionOutcome(answer));
-    void rooms.refresh();
+  const { refresh } = rooms;
+  /** An action on what the rooms route shows: its answer, then the rows asked again. */
+  const actAndRefresh: Act = async (action, args) => {
+    const answer = await act(action, args);
+    void refresh();
+    return answer;
+  };
+  const run = async (action: string, args: Record<string, unknown> = {}) => {
+    await actAndRefresh(action, args);
   };
 
   return (
@@ -77,8 +107,9 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
                 label="End room"
                 question={`End room ${room} for everyone in it?`}
                 confirmLabel="End room"
-                run={() => act("delete-room")}
+                run={() => run("delete-room")}
               />
+              <RoomMetadataEditor metadata={state.metadata} act={actAndRefresh} />
             </>
           )}
           <h2 className="console-subtitle">Participants</h2>
@@ -89,8 +120,7 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
               {state.participants.map((participant) => (
                 <li key={participant.identity} data-identity={participant.identity}>
                   <div className="participant-head">
-                    <strong>{participant.identity}</strong>
-                    <KindBadge kind={participant.kind} />
+                    <strong>{participant.identity}</strong> <KindBadge kind={participant.kind} />
                     {participant.name && participant.name !== participant.identity && (
                       <span className="console-hint"> ({participant.name})</span>
                     )}
@@ -101,21 +131,28 @@ function RoomPage({ token, forget, room }: { token: string; forget: () => void; 
                       </span>
                     )}
                   </div>
-                  <p className="participant-tracks">
-                    {participant.tracks.length === 0
-                      ? "No published tracks"
-                      : participant.tracks.map((t) => `${t.kind} (${words(t.source)})`).join(", ")}
-                  </p>
-                  <ConfirmAction
-                    label="Remove"
-                    question={`Remove ${participant.identity} from ${room}?`}
-                    confirmLabel="Remove"
-                    run={() => act("remove-participant", { identity: participant.identity })}
-                  />
+                  <TrackControls participant={participant} act={actAndRefresh} />
+                  <ParticipantEditor participant={participant} act={actAndRefresh} />
+                  <div className="participant-actions">
+                    <ConfirmAction
+                      label="Remove"
+                      question={`Remove ${participant.identity} from ${room}? They can rejoin.`}
+                      confirmLabel="Remove"
+                      run={() => run("remove-participant", { identity: participant.identity })}
+                    />
+                    <ConfirmAction
+                      label="Remove and block"
+                      question={`Remove ${participant.identity} and refuse them (and their invite) new tokens for ${room}?`}
+                      confirmLabel="Remove and block"
+                      run={() => run("remove-and-block", { identity: participant.identity })}
+                    />
+                  </div>
                 </li>
               ))}
             </ul>
           )}
+          <BlocksPanel act={act} version={version} />
+          <DispatchesPanel act={act} version={version} />
         </section>
         <TestEventForm token={token} room={room} />
       </div>
