@@ -1,26 +1,12 @@
 import type { WebhookEventJson } from "../shared/event-model";
+import type { RunRecord } from "../shared/handler-runs";
 
 /**
  * The run ledger: one record per (event id, handler), shared by every instance in Redis mode.
  * It is what makes a handler run once per event id: a record is created once (duplicates and
  * other instances find it), claimed by one runner at a time under a lease, and finished once.
  */
-export type RunStatus = "pending" | "running" | "retrying" | "ok" | "failed";
-
-export interface RunRecord {
-  eventId: string;
-  handler: string;
-  type: string;
-  status: RunStatus;
-  /** Attempts started so far. */
-  attempt: number;
-  /** The last attempt's error message, if it threw. */
-  error: string | null;
-  /** Unix ms of the last change. */
-  updatedAt: number;
-  /** Unix ms at which a retrying run is due, or a running run's lease ends. */
-  dueAt: number;
-}
+export type { RunRecord, RunStatus } from "../shared/handler-runs";
 
 /** A claimed attempt: run it, then finish it with the same attempt number. */
 export interface Claim {
