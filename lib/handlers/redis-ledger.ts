@@ -18,6 +18,26 @@ import {
  * lease's end, so a dead instance's run comes due again), and one of recent changes. Each step
  * is one script, so two instances never both claim an attempt. Keys share one hash tag.
  */
+/**
+ * Creates the event's runs (one per handler in ARGV[6..]) unless they exist: a duplicate
+ * delivery, or another instance, made them. One script per webhook, however many handlers.
+ */
+const ENQUEUE = `
+for i = 6, #ARGV do
+  local member = ARGV[i] .. '|' .. ARGV[1]
+  local key = KEYS[3] .. member
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('HSET', key, 'eventId', ARGV[1], 'handler', ARGV[i], 'type', ARGV[2],
+      'status', 'pending', 'attempt', 0, 'error', '', 'updatedAt', ARGV[3], 'dueAt', ARGV[3],
+      'event', ARGV[5])
+    redis.call('EXPIRE', key, ARGV[4])
+    redis.call('ZADD', KEYS[1], ARGV[3], member)
+    redis.call('ZADD', KEYS[2], ARGV[3], member)
+  end
+end
+return 1
+`;
+
 const CLAIM = `
 local key = KEYS[3] .. ARGV[1]
 local run = redis.call('HMGET', key, 'status', 'attempt', 'dueAt', 'event')
@@ -92,17 +112,14 @@ export class RedisRunLedger implements RunLedger {
 
   async enqueue(event: WebhookEventJson, handlers: string[], now: number): Promise<void> {
     if (handlers.length === 0) return;
-    // One script per handler keeps the argument layout plain.
-    for (const handler of handlers) {
-      await this.script(ENQUEUE_ONE, [
-        event.id,
-        event.event,
-        now,
-        RUN_TTL_SECONDS,
-        handler,
-        JSON.stringify(event),
-      ]);
-    }
+    await this.script(ENQUEUE, [
+      event.id,
+      event.event,
+      now,
+      RUN_TTL_SECONDS,
+      JSON.stringify(event),
+      ...handlers,
+    ]);
   }
 
   async claim(eventId: string, handler: string, now: number, leaseMs: number, maxAttempts: number) {
@@ -189,17 +206,3 @@ export class RedisRunLedger implements RunLedger {
     return (await this.script(RETRY, [member(eventId, handler), now])) === 1;
   }
 }
-
-/** Creates one run unless it exists (a duplicate delivery, or another instance, made it). */
-const ENQUEUE_ONE = `
-local member = ARGV[5] .. '|' .. ARGV[1]
-local key = KEYS[3] .. member
-if redis.call('EXISTS', key) == 1 then return 0 end
-redis.call('HSET', key, 'eventId', ARGV[1], 'handler', ARGV[5], 'type', ARGV[2],
-  'status', 'pending', 'attempt', 0, 'error', '', 'updatedAt', ARGV[3], 'dueAt', ARGV[3],
-  'event', ARGV[6])
-redis.call('EXPIRE', key, ARGV[4])
-redis.call('ZADD', KEYS[1], ARGV[3], member)
-redis.call('ZADD', KEYS[2], ARGV[3], member)
-return 1
-`;

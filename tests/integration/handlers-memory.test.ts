@@ -41,6 +41,12 @@ describe("webhook handlers in memory mode", () => {
     const runs = ends().map((line) => `${line.handler} ${line.id}`);
     expect(runs).toHaveLength(expected);
     expect(new Set(runs).size).toBe(expected);
+    // participant_joined's own handler read the identity off its typed event.
+    const own = ends().filter((line) => line.handler === "participant_joined");
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((line) => typeof line.identity === "string" && line.identity !== "?")).toBe(
+      true,
+    );
 
     const response = await fetch(`${server.url}/api/handlers/runs`, {
       headers: { Authorization: `Bearer ${await operatorToken()}` },

@@ -19,6 +19,8 @@ export interface HandlerLine {
   id: string;
   attempt: number;
   pid: number;
+  /** participant_joined's own handler: the identity it read off the typed event. */
+  identity?: string;
 }
 
 /** The env a server of the handlers build needs, with the file its handlers write to. */
