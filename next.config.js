@@ -44,6 +44,16 @@ const nextConfig = {
   // Bundled, not required from node_modules at run time, so that Next maps `server-only` to
   // nothing in pages/api/events.ts as it does in the App Router (a plain require throws).
   transpilePackages: ["server-only"],
+  // The handlers module (lib/handlers/registry.ts imports `@webhook-handlers`, a tsconfig path to
+  // ./webhook-handlers.ts). WEBHOOK_HANDLERS_MODULE, at build time only, points it elsewhere: the
+  // tests build once with tests/support/webhook-handlers.ts (docs/reacting-to-events.md#tests).
+  ...(process.env.WEBHOOK_HANDLERS_MODULE?.trim()
+    ? {
+        turbopack: {
+          resolveAlias: { "@webhook-handlers": process.env.WEBHOOK_HANDLERS_MODULE.trim() },
+        },
+      }
+    : {}),
   // The API answers JSON and event streams, never a document: nothing in it may run, be framed
   // or be sniffed as HTML. (The page's headers depend on LIVEKIT_URL at runtime: proxy.ts.)
   async headers() {

@@ -10,6 +10,7 @@ export function testConfig(include: string[], testTimeout = 30_000): ViteUserCon
     resolve: {
       alias: {
         "@": root,
+        "@webhook-handlers": path.join(root, "webhook-handlers.ts"),
         // `server-only` throws outside React's server bundle; tests run lib/ in plain Node.
         "server-only": path.join(root, "node_modules/server-only/empty.js"),
       },

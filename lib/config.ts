@@ -83,6 +83,17 @@ export interface Config {
   sseMaxStreamsPerClient: number;
   /** Open event streams one credential may hold on this instance; 0 = no cap. */
   sseMaxStreamsPerCredential: number;
+  /** Attempts a throwing handler gets before its run is recorded as failed. */
+  handlerMaxAttempts: number;
+  /**
+   * How long a handler's attempt holds its run: past it (the instance died, or the handler is
+   * still going) another instance or the drain takes the run over. Longer than your handlers take.
+   */
+  handlerLeaseSeconds: number;
+  /** Backoff before the 2nd attempt; doubled for each next one (at most 5 minutes). */
+  handlerRetryBaseMs: number;
+  /** Vercel Cron's secret: GET /api/handlers/drain needs `Authorization: Bearer <CRON_SECRET>`. */
+  cronSecret: string | null;
   /** Running on Vercel (`VERCEL` set): the client address is its forwarded-for header. */
   onVercel: boolean;
   /** Proxies of yours in front of the server: the client address is that many XFF entries from the right. */
@@ -222,6 +233,10 @@ export function loadConfig(env: Env): Config {
     webhookBodyTimeoutMs: integer(env, "WEBHOOK_BODY_TIMEOUT_MS", 10_000, 100, 120_000),
     sseMaxStreamsPerClient: integer(env, "SSE_MAX_STREAMS_PER_CLIENT", 20, 0, 1_000_000),
     sseMaxStreamsPerCredential: integer(env, "SSE_MAX_STREAMS_PER_CREDENTIAL", 20, 0, 1_000_000),
+    handlerMaxAttempts: integer(env, "HANDLER_MAX_ATTEMPTS", 5, 1, 100),
+    handlerLeaseSeconds: integer(env, "HANDLER_LEASE_SECONDS", 60, 1, 3600),
+    handlerRetryBaseMs: integer(env, "HANDLER_RETRY_BASE_MS", 1000, 10, 600_000),
+    cronSecret: env.CRON_SECRET?.trim() || null,
     onVercel: Boolean(env.VERCEL?.trim()),
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 0, 0, 10),
   };

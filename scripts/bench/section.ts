@@ -56,6 +56,8 @@ export interface Figures {
     oursSse: FanoutFigures;
   };
   console?: ConsoleFigures;
+  /** The webhook route with a handler file present and absent (sections/handlers.ts). */
+  handlers?: Record<string, LoadResult>;
   /** Webhook verification in-process: the SDK's receive (before issue 10) and ours. */
   webhookVerification?: WebhookVerificationFigures;
   /** A section added later keeps its figures under its own name. */

@@ -4,6 +4,7 @@ import { useCallback } from "react";
 import { useEventStream } from "@/app/components/use-event-stream";
 import { ConsoleLog } from "./console-log";
 import { ConsoleShell, CredentialRefused } from "./console-shell";
+import { HandlerRuns } from "./handler-runs";
 import { RoomList } from "./room-list";
 import { SourceNotice } from "./source-notice";
 import { TestEventForm } from "./test-event-form";
@@ -41,6 +42,7 @@ function Home({ token, forget }: { token: string; forget: () => void }) {
           {rooms.overview && <RoomList rooms={rooms.rooms} now={now} />}
         </section>
         <TestEventForm token={token} listedRooms={rooms.rooms.map((r) => r.name)} />
+        <HandlerRuns token={token} />
       </div>
       <ConsoleLog
         title="All events"

@@ -5,6 +5,7 @@
 import type { Section } from "../section";
 import { consoleSection } from "./console";
 import { frameworkSection } from "./framework";
+import { handlersSection } from "./handlers";
 import { httpSection } from "./http";
 import { oneInstanceSection } from "./one-instance";
 import { redisSection } from "./redis";
@@ -17,4 +18,5 @@ export const SECTIONS: Section[] = [
   consoleSection,
   webhookVerificationSection,
   frameworkSection,
+  handlersSection,
 ];
