@@ -57,9 +57,17 @@ export function encodeGap(info: GapInfo): Uint8Array {
   return encodeNamed("gap", info);
 }
 
-export type EndReason = "credential-expired" | "max-duration" | "replay-capped";
+export type EndReason = "credential-expired" | "max-duration" | "replay-capped" | "scan-capped";
 
-/** The last frame of a stream that ends itself: why, so the client resumes (with a fresh credential). */
-export function encodeEnd(reason: EndReason): Uint8Array {
-  return encodeNamed("end", { reason });
+/**
+ * The last frame of a stream that ends itself: why, so the client resumes (with a fresh
+ * credential). `scan-capped` (the read stopped at its bound, lib/events/redis SCAN_BYTES, in
+ * other rooms' events) carries where to resume: `resumeAfter`, also as the frame's `id`, so an
+ * EventSource resumes there by itself.
+ */
+export function encodeEnd(reason: EndReason, resumeAfter?: string): Uint8Array {
+  if (resumeAfter === undefined) return encodeNamed("end", { reason });
+  return encoder.encode(
+    `id: ${resumeAfter}\nevent: end\ndata: ${JSON.stringify({ reason, resumeAfter })}\n\n`,
+  );
 }
