@@ -268,6 +268,37 @@ describe("limits that hold", () => {
     }
   });
 
+  it("caps one credential however it is spelled (respelled signature, padding, trailing space)", async () => {
+    const capped = await startServer({ SSE_MAX_STREAMS_PER_CREDENTIAL: "3" });
+    const open: SseClient[] = [];
+    try {
+      const room = "cap-respelled";
+      const token = await roomToken(room, { ttlSeconds: 600 });
+      const [head, payload, signature] = token.split(".") as [string, string, string];
+      // The JWT decoder takes each of these as the same signature bytes.
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const last = alphabet.indexOf(signature.at(-1)!);
+      const variants = [0, 1, 2, 3]
+        .map((low) => `${head}.${payload}.${signature.slice(0, -1)}${alphabet[(last & ~3) | low]}`)
+        .concat([`${head}.${payload}.${signature}=`, `${head}.${payload}.${signature}==`]);
+      expect(new Set(variants).size).toBe(6);
+      for (const variant of variants.slice(0, 3)) {
+        open.push(await connectSse(capped.url, { room, token: variant }));
+      }
+      expect(open.map((client) => client.status)).toEqual([200, 200, 200]);
+      for (const variant of variants.slice(3)) {
+        const refused = await connectSse(capped.url, { room, token: variant });
+        open.push(refused);
+        expect(refused.status, variant.slice(-6)).toBe(429);
+        await refused.ended;
+        expect(JSON.parse(refused.body()).errorMessage).toMatch(/credential/);
+      }
+    } finally {
+      open.forEach((client) => client.close());
+      await capped.stop();
+    }
+  });
+
   it("on a bare next start, a spoofed X-Forwarded-For stays in the one budget of its socket", async () => {
     const limited = await startServer({ TOKEN_RATE_LIMIT_PER_MINUTE: "5" });
     try {
