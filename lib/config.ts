@@ -73,6 +73,8 @@ export interface Config {
   sseMaxStreamsPerClient: number;
   /** Open event streams one credential may hold on this instance; 0 = no cap. */
   sseMaxStreamsPerCredential: number;
+  /** Open event streams this instance holds in all (0 = no cap): past it, 503 with Retry-After. */
+  sseMaxStreams: number;
   /** Running on Vercel (`VERCEL` set): the client address is its forwarded-for header. */
   onVercel: boolean;
   /** Proxies of yours in front of the server: the client address is that many XFF entries from the right. */
@@ -215,6 +217,7 @@ export function loadConfig(env: Env): Config {
     webhookBodyTimeoutMs: integer(env, "WEBHOOK_BODY_TIMEOUT_MS", 10_000, 100, 120_000),
     sseMaxStreamsPerClient: integer(env, "SSE_MAX_STREAMS_PER_CLIENT", 20, 0, 1_000_000),
     sseMaxStreamsPerCredential: integer(env, "SSE_MAX_STREAMS_PER_CREDENTIAL", 20, 0, 1_000_000),
+    sseMaxStreams: integer(env, "SSE_MAX_STREAMS", 10_000, 0, 10_000_000),
     onVercel: Boolean(env.VERCEL?.trim()),
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 0, 0, 10),
   };

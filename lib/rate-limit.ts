@@ -161,18 +161,20 @@ const STREAM_RETRY_AFTER_SECONDS = 5;
 const openStreams = globalThis as typeof globalThis & {
   __livekitStreamsByClient?: Map<string, number>;
   __livekitStreamsByCredential?: Map<string, number>;
+  __livekitStreamsOpen?: number;
 };
 
 /**
  * Holds a place for one open event stream of `client` with `credential` on this instance, or
- * throws 429 (Retry-After) when either already holds its cap (0 = no cap). Returns the function
- * that gives the place back; call it once, when the stream ends. Counted per instance: with N
- * instances a client can hold up to N times the cap.
+ * throws 429 (Retry-After) when either already holds its cap, or 503 (Retry-After) when the
+ * instance holds SSE_MAX_STREAMS (0 = no cap, for each). Returns the function that gives the
+ * place back; call it once, when the stream ends. Counted per instance: with N instances a
+ * client can hold up to N times the cap.
  */
 export function acquireStreamSlot(
   client: string,
   credential: string,
-  config: Pick<Config, "sseMaxStreamsPerClient" | "sseMaxStreamsPerCredential">,
+  config: Pick<Config, "sseMaxStreamsPerClient" | "sseMaxStreamsPerCredential" | "sseMaxStreams">,
 ): () => void {
   const byClient = (openStreams.__livekitStreamsByClient ??= new Map());
   const byCredential = (openStreams.__livekitStreamsByCredential ??= new Map());
@@ -186,6 +188,16 @@ export function acquireStreamSlot(
   if (credentialCap > 0 && (byCredential.get(credential) ?? 0) >= credentialCap) {
     throw refuse("credential", credentialCap);
   }
+  // Per-client caps alone do not bound the instance: a /48 holds 65,536 /64 keys (issue 18).
+  const open = openStreams.__livekitStreamsOpen ?? 0;
+  if (config.sseMaxStreams > 0 && open >= config.sseMaxStreams) {
+    throw new HttpError(
+      503,
+      `this server holds its most open event streams (${config.sseMaxStreams}); retry shortly`,
+      { headers: { "Retry-After": String(STREAM_RETRY_AFTER_SECONDS) } },
+    );
+  }
+  openStreams.__livekitStreamsOpen = open + 1;
   const change = (map: Map<string, number>, key: string, delta: number) => {
     const next = (map.get(key) ?? 0) + delta;
     if (next > 0) map.set(key, next);
@@ -197,6 +209,7 @@ export function acquireStreamSlot(
   return () => {
     if (released) return;
     released = true;
+    openStreams.__livekitStreamsOpen = (openStreams.__livekitStreamsOpen ?? 1) - 1;
     change(byClient, client, -1);
     change(byCredential, credential, -1);
   };

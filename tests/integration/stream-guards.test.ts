@@ -299,6 +299,41 @@ describe("limits that hold", () => {
     }
   });
 
+  it("caps the open streams of the whole instance (SSE_MAX_STREAMS): 503 JSON with Retry-After, and the place comes back", async () => {
+    const capped = await startServer({ SSE_MAX_STREAMS: "3", TRUSTED_PROXY_HOPS: "1" });
+    const open: SseClient[] = [];
+    try {
+      const room = "cap-instance";
+      // Each from its own address with its own credential: no per-client or per-credential cap.
+      const from = async (i: number) =>
+        connectSse(capped.url, {
+          room,
+          token: await roomToken(room, { ttlSeconds: 600, identity: `watcher-${i}` }),
+          bearer: true,
+          headers: { "X-Forwarded-For": `198.51.100.${i}` },
+        });
+      for (let i = 1; i <= 3; i++) open.push(await from(i));
+      expect(open.map((client) => client.status)).toEqual([200, 200, 200]);
+      const refused = await from(4);
+      open.push(refused);
+      expect(refused.status).toBe(503);
+      await refused.ended;
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+      expect(refused.headers["content-type"]).toMatch(/^application\/json/);
+      expect(JSON.parse(refused.body()).errorMessage).toMatch(/open event streams/);
+      // One of the three closes: the place is given back.
+      open.shift()!.close();
+      await waitUntil(async () => {
+        const again = await from(5);
+        again.close();
+        return again.status === 200;
+      }, "a place freed");
+    } finally {
+      open.forEach((client) => client.close());
+      await capped.stop();
+    }
+  });
+
   it("on a bare next start, a spoofed X-Forwarded-For stays in the one budget of its socket", async () => {
     const limited = await startServer({ TOKEN_RATE_LIMIT_PER_MINUTE: "5" });
     try {
