@@ -136,20 +136,33 @@ async function countRequest(
 }
 
 /**
- * A fixed one-minute window per client address on /api/token. Over the limit: 429 with
- * Retry-After (whole seconds until the window ends). TOKEN_RATE_LIMIT_PER_MINUTE=0 turns it off.
+ * Which of a client's two windows a token request counts in: `granted` (the request got past
+ * the access decision) or `refused` (401, 400, 403: it did not). Apart, so that 60 refused
+ * attempts from an address (a scanner, a forged credential) do not spend the budget of a
+ * valid invitee behind the same address (issue 18); each window has the same limit.
+ */
+export type TokenRequestOutcome = "granted" | "refused";
+
+/**
+ * A fixed one-minute window per client address and outcome on /api/token. Over the limit: 429
+ * with Retry-After (whole seconds until the window ends). TOKEN_RATE_LIMIT_PER_MINUTE=0 turns
+ * it off.
  */
 export async function checkTokenRateLimit(
   request: Request,
   config: Pick<Config, "tokenRateLimitPerMinute" | "redisUrl" | "onVercel" | "trustedProxyHops">,
+  outcome: TokenRequestOutcome = "granted",
   now = Date.now(),
 ): Promise<void> {
   const limit = config.tokenRateLimitPerMinute;
   if (limit <= 0) return;
-  const { count, remainingMs } = await countRequest(config, clientAddress(request, config), now);
+  const address = clientAddress(request, config);
+  const key = outcome === "granted" ? address : `refused:${address}`;
+  const { count, remainingMs } = await countRequest(config, key, now);
   if (count > limit) {
     const retryAfter = Math.max(1, Math.ceil(remainingMs / 1000));
-    throw new HttpError(429, `too many token requests; retry in ${retryAfter} s`, {
+    const what = outcome === "granted" ? "token requests" : "refused token requests";
+    throw new HttpError(429, `too many ${what}; retry in ${retryAfter} s`, {
       headers: { "Retry-After": String(retryAfter) },
     });
   }

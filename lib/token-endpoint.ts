@@ -1,7 +1,15 @@
 import "server-only";
 import { decideAccess } from "./access";
 import { getConfig } from "./config";
-import { answer, corsHeaders, json, preflight, readJsonObject, type CorsPolicy } from "./http";
+import {
+  answer,
+  corsHeaders,
+  HttpError,
+  json,
+  preflight,
+  readJsonObject,
+  type CorsPolicy,
+} from "./http";
 import { MAX_TOKEN_BODY_BYTES } from "./shared/limits";
 import { checkTokenRateLimit } from "./rate-limit";
 import {
@@ -29,14 +37,25 @@ export function answerTokenRequest(
 ): Promise<Response> {
   return answer(corsHeaders(tokenCors()), async () => {
     const config = getConfig();
-    await checkTokenRateLimit(request, config);
-    const body = await readJsonObject(request, MAX_TOKEN_BODY_BYTES);
-    const dialect: Dialect = accepts === "tutorial" ? "tutorial" : dialectOf(body);
-    const participant =
-      dialect === "tutorial"
-        ? tutorialRequest(parseTokenRequest(body))
-        : parseStandardRequest(body);
-    const grant = await decideAccess(request.headers, participant, config);
+    let dialect: Dialect;
+    let grant: Awaited<ReturnType<typeof decideAccess>>;
+    try {
+      const body = await readJsonObject(request, MAX_TOKEN_BODY_BYTES);
+      dialect = accepts === "tutorial" ? "tutorial" : dialectOf(body);
+      const participant =
+        dialect === "tutorial"
+          ? tutorialRequest(parseTokenRequest(body))
+          : parseStandardRequest(body);
+      grant = await decideAccess(request.headers, participant, config);
+    } catch (error) {
+      // A refusal counts in the address's refused window (429 past its limit), never in the
+      // window of the requests that pass: those are counted once they did (lib/rate-limit).
+      if (error instanceof HttpError && error.status < 500) {
+        await checkTokenRateLimit(request, config, "refused");
+      }
+      throw error;
+    }
+    await checkTokenRateLimit(request, config, "granted");
     const token = await signParticipantToken(grant, config);
     if (dialect === "tutorial") return json({ token, serverUrl: config.livekitUrl });
     return json(

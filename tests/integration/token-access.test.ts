@@ -335,3 +335,40 @@ describe("production refuses to guess", () => {
     expect(result.output).toMatch(/TOKEN_ACCESS=open .*TOKEN_ACCESS=protected/);
   }, 120_000);
 });
+
+describe("refused attempts do not spend an invitee's budget", () => {
+  it("60 POSTs with no credential (401) from one address, then a valid invite from it gets its token", async () => {
+    const limited = await startServer({
+      TOKEN_ACCESS: "protected",
+      TOKEN_RATE_LIMIT_PER_MINUTE: "5",
+    });
+    try {
+      const post = (authorization?: string) =>
+        fetch(`${limited.url}/api/token`, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            ...(authorization ? { Authorization: authorization } : {}),
+          },
+          body: "{}",
+        });
+      const refused: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        const response = await post();
+        refused.push(response.status);
+        await response.body?.cancel();
+      }
+      // Refused, and past the limit slowed down too: never a token.
+      expect(refused.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+      expect(refused.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      const invite = await createInvite("board-meeting", 3600, keys);
+      const admitted = await post(`Bearer ${invite}`);
+      expect(admitted.status).toBe(201);
+      expect((await admitted.json()) as Record<string, unknown>).toMatchObject({
+        room_name: "board-meeting",
+      });
+    } finally {
+      await limited.stop();
+    }
+  });
+});
