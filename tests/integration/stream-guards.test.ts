@@ -532,6 +532,61 @@ describe("JSON everywhere", () => {
     expect(events.headers["content-type"]).toMatch(/^text\/event-stream/);
   });
 
+  it("every answer under /api is JSON with the API's security headers, odd spellings included", async () => {
+    const raw = (path: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
+        (resolve, reject) => {
+          // node:http sends the path as written (fetch would normalise dot segments and case).
+          const request = http.get(`${server.url}${path}`, { agent: false }, (response) => {
+            let body = "";
+            response.setEncoding("utf8");
+            response.on("data", (chunk: string) => (body += chunk));
+            response.on("end", () =>
+              resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+            );
+          });
+          request.on("error", reject);
+        },
+      );
+    // `/api/` is Next's trailing-slash redirect to `/api` (a 308 with no body), checked below.
+    const slash = await raw("/api/");
+    expect([slash.status, slash.headers.location]).toEqual([308, "/api"]);
+    // `/api/%2e%2e/x` is the URL `/x` (dot segments resolve, as a browser's URL parser does): a
+    // page path, not an API one, answered as a page with the page's security headers.
+    const dots = await raw("/api/%2e%2e/x");
+    expect(dots.status).toBe(404);
+    expect(dots.headers["x-content-type-options"]).toBe("nosniff");
+    expect(dots.headers["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+    for (const path of [
+      "/api",
+      "/API/token",
+      "/Api/events",
+      "/api/x/%2e%2e%2f..%2fy",
+      "/api/x%ZZ",
+      "/api/%",
+    ]) {
+      const { status, headers, body } = await raw(path);
+      expect([400, 404], path).toContain(status);
+      expect(headers["content-type"], path).toMatch(/^application\/json/);
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["content-security-policy"], path).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect((JSON.parse(body) as { errorMessage: string }).errorMessage, path).toEqual(
+        expect.any(String),
+      );
+    }
+  });
+
+  it("a page path with bad percent-encoding (/console/%25, /console/%E0) is a clean 4xx, nothing thrown in the log", async () => {
+    for (const path of ["/console/%25", "/console/%E0"]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect([400, 404], path).toContain(response.status);
+      await response.body?.cancel();
+    }
+    expect(server.output()).not.toMatch(/URIError|TypeError|at .*\(.*\.js:\d+/);
+  });
+
   it("health gives counts only to an operator's credential", async () => {
     const plain = await fetch(`${server.url}/api/health`);
     expect(await plain.json()).toEqual({ ok: true });
