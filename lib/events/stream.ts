@@ -92,6 +92,8 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
   const sendEvent = (stored: StoredEvent, frame: Uint8Array): boolean => {
     if (lastSentId !== null && compareEventIds(stored.id, lastSentId) <= 0) return !closed;
     lastSentId = stored.id;
+    // Not this audience's to see (a hidden participant's event): nothing goes out.
+    if (frame.length === 0) return !closed;
     return send(frame);
   };
 

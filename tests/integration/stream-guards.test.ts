@@ -122,6 +122,52 @@ describe("redaction by audience", () => {
     });
   }
 
+  it("a hidden participant's events (permission.hidden) reach operators only, in history and live", async () => {
+    const room = "hidden-recorder";
+    const post = async (type: "participant_joined" | "track_published", identity: string) => {
+      const event = buildWebhookEvent(type, { room, identity });
+      if (identity === "recorder") {
+        const joined = event.participant as Record<string, unknown>;
+        joined.permission = { ...(joined.permission as object | undefined), hidden: true };
+      }
+      const body = encodeWireJson(event);
+      const response = await postWebhook(
+        `${server.url}/api/webhook`,
+        body,
+        signWebhook(body, TEST_API_KEY, TEST_API_SECRET),
+      );
+      expect(response.status).toBe(200);
+      return String(event.id);
+    };
+    const hiddenJoin = await post("participant_joined", "recorder");
+    const visibleJoin = await post("participant_joined", "alice");
+    const participant = await connectSse(server.url, {
+      room,
+      token: await roomToken(room, { ttlSeconds: 600 }),
+      bearer: true,
+      limit: 10,
+    });
+    const operator = await connectSse(server.url, {
+      room,
+      token: await roomAdminToken(room),
+      bearer: true,
+      limit: 10,
+    });
+    try {
+      const hiddenTrack = await post("track_published", "recorder");
+      const visibleTrack = await post("track_published", "alice");
+      await operator.waitFor((messages) => messages.length === 4);
+      await participant.waitFor((messages) =>
+        messages.some((m) => parseEventMessage(m).event.id === visibleTrack),
+      );
+      expect(eventIds(operator)).toEqual([hiddenJoin, visibleJoin, hiddenTrack, visibleTrack]);
+      expect(eventIds(participant)).toEqual([visibleJoin, visibleTrack]);
+    } finally {
+      participant.close();
+      operator.close();
+    }
+  });
+
   it("live deliveries are redacted too (the hub's per-audience frame)", async () => {
     const room = "redact-live";
     const participant = await connectSse(server.url, {
