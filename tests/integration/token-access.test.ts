@@ -24,6 +24,7 @@ import {
   startServer,
   type RunningServer,
 } from "../support/server";
+import { waitUntil } from "../support/wait";
 
 const run = promisify(execFile);
 const keys = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 600 };
@@ -286,6 +287,38 @@ describe("protected: an identity provider's JWT", () => {
       await cut.stop();
     }
   });
+});
+
+describe("the identity provider's key set, bounded", () => {
+  for (const [what, url] of [
+    ["sent one byte a second", () => idp.slowJwksUrl],
+    ["of 50 MB", () => idp.hugeJwksUrl],
+  ] as const) {
+    it(`a key set ${what} is given up (503 JSON, never a token), and the cause is logged once`, async () => {
+      const bounded = await startServer({
+        TOKEN_ACCESS: "protected",
+        TOKEN_AUTH_JWKS_URL: url(),
+        TOKEN_AUTH_ISSUER: IDP_ISSUER,
+        TOKEN_AUTH_AUDIENCE: IDP_AUDIENCE,
+      });
+      try {
+        const response = await fetch(`${bounded.url}/api/token`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${await idp.sign()}` },
+          body: "{}",
+        });
+        expect(response.status).toBe(503);
+        const json = (await response.json()) as Record<string, unknown>;
+        expect(String(json.errorMessage)).toMatch(/identity provider's keys could not be fetched/);
+        expect(json).not.toHaveProperty("participant_token");
+        // The cause, once, in the server's log (lib/http errorResponse).
+        await waitUntil(() => /answered 503/.test(bounded.output()), "the 503 logged");
+        expect(bounded.output().match(/answered 503/g)).toHaveLength(1);
+      } finally {
+        await bounded.stop();
+      }
+    }, 60_000);
+  }
 });
 
 describe("production refuses to guess", () => {
