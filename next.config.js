@@ -3,6 +3,8 @@
 const { PHASE_PRODUCTION_BUILD } = require("next/constants");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
 const { HISTORIC_PATHS, TOKEN_ACCESS_REQUIRED_MESSAGE } = require("./lib/deployment-rules.cjs");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
+const API_SECURITY_HEADERS = require("./lib/shared/api-security-headers.json");
 
 /**
  * A production build refuses to guess who may get a token, as `next start` does (lib/config.ts,
@@ -57,12 +59,8 @@ const nextConfig = {
   // The API answers JSON and event streams, never a document: nothing in it may run, be framed
   // or be sniffed as HTML. (The page's headers depend on LIVEKIT_URL at runtime: proxy.ts.)
   async headers() {
-    const apiHeaders = [
-      { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
-      { key: "X-Content-Type-Options", value: "nosniff" },
-      { key: "X-Frame-Options", value: "DENY" },
-      { key: "Referrer-Policy", value: "no-referrer" },
-    ];
+    // One list for every API answer: these, proxy.ts's JSON 404s and pages/_error's JSON 400s.
+    const apiHeaders = Object.entries(API_SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
     return ["/api/:path*", ...Object.keys(HISTORIC_PATHS)].map((source) => ({
       source,
       headers: apiHeaders,

@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "./lib/config";
+import { jsonError } from "./lib/http";
+import API_SECURITY_HEADERS from "./lib/shared/api-security-headers.json";
 import {
   createNonce,
   pageContentSecurityPolicy,
@@ -11,7 +13,8 @@ import {
  * next.config.js `headers()`, evaluated at build, cannot hold it) and a fresh nonce. Next reads
  * the nonce from the request's CSP header and puts it on its own scripts while rendering.
  */
-export function proxy(request: NextRequest): NextResponse {
+export function proxy(request: NextRequest): Response {
+  if (isOtherApiSpelling(request.nextUrl.pathname)) return apiNotFound(request.nextUrl.pathname);
   const policy = pageContentSecurityPolicy({
     livekitUrl: getConfig().livekitUrl,
     nonce: createNonce(),
@@ -27,10 +30,29 @@ export function proxy(request: NextRequest): NextResponse {
   return response;
 }
 
+/** `/api` under another spelling (`/API/token`, `/api/%2e%2e/x`): the real ones skip the proxy. */
+function isOtherApiSpelling(pathname: string): boolean {
+  const api = /^\/api(?:\/|$)/i;
+  if (api.test(pathname)) return true;
+  try {
+    return api.test(decodeURIComponent(pathname));
+  } catch {
+    return false;
+  }
+}
+
+/** Every answer under /api is JSON with the API's headers, whatever the path's spelling. */
+function apiNotFound(pathname: string): Response {
+  return jsonError(404, `no API route at ${pathname.slice(0, 200)}`, API_SECURITY_HEADERS);
+}
+
 export const config = {
   matcher: [
     // Pages only: the API (and its historic paths) gets its headers from next.config.js, and
     // build assets need none.
     "/((?!api(?:/|$)|token$|webhook$|livekit/webhook$|_next/static|_next/image|favicon\\.ico).*)",
+    // …and the API paths no route has: every real one is plain ASCII without dot segments, so
+    // one with a percent sign or `..` (`/api/%2e%2e/x`) gets its JSON 404 here.
+    "/api/(.*(?:%|\\.\\.).*)",
   ],
 };

@@ -94,6 +94,8 @@ export interface Config {
   handlerRetryBaseMs: number;
   /** Vercel Cron's secret: GET /api/handlers/drain needs `Authorization: Bearer <CRON_SECRET>`. */
   cronSecret: string | null;
+  /** Open event streams this instance holds in all (0 = no cap): past it, 503 with Retry-After. */
+  sseMaxStreams: number;
   /** Running on Vercel (`VERCEL` set): the client address is its forwarded-for header. */
   onVercel: boolean;
   /** Proxies of yours in front of the server: the client address is that many XFF entries from the right. */
@@ -237,6 +239,7 @@ export function loadConfig(env: Env): Config {
     handlerLeaseSeconds: integer(env, "HANDLER_LEASE_SECONDS", 60, 1, 3600),
     handlerRetryBaseMs: integer(env, "HANDLER_RETRY_BASE_MS", 1000, 10, 600_000),
     cronSecret: env.CRON_SECRET?.trim() || null,
+    sseMaxStreams: integer(env, "SSE_MAX_STREAMS", 10_000, 0, 10_000_000),
     onVercel: Boolean(env.VERCEL?.trim()),
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 0, 0, 10),
   };

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { TokenVerifier, type ClaimGrants } from "livekit-server-sdk";
 import type { Config } from "./config";
 import { HttpError } from "./http";
@@ -38,6 +39,18 @@ export interface EventAccess {
   audience: "participant" | "operator";
   /** Unix seconds at which the credential expires: an event stream ends then. */
   expiresAt: number;
+  /** What the credential means, for the per-credential stream cap: see credentialKey. */
+  credential: string;
+}
+
+/**
+ * The key of a verified credential: the sha256 of its claims (identity, room, grants, jti, times)
+ * as signed. Never the token's spelling: the JWT decoder takes many strings for one signature
+ * (the last character's spare bits, `=` padding, a trailing space), so a cap keyed on the string
+ * was bypassed with respelled copies of one token (issue 18).
+ */
+export function credentialKey(claims: ClaimGrants): string {
+  return createHash("sha256").update(JSON.stringify(claims)).digest("base64url");
 }
 
 /**
@@ -54,12 +67,13 @@ export async function authorizeEventAccess(
   const grant = claims.video;
   // TokenVerifier requires exp; the fallback only satisfies the type.
   const expiresAt = typeof claims.exp === "number" ? claims.exp : Math.floor(Date.now() / 1000);
-  if (grant?.roomList) return { audience: "operator", expiresAt };
+  const credential = credentialKey(claims);
+  if (grant?.roomList) return { audience: "operator", expiresAt, credential };
   if (room === null) {
     throw new HttpError(403, "reading every room's events needs a token with the roomList grant");
   }
   if (grant?.room !== room) {
     throw new HttpError(403, "the credential is not for this room");
   }
-  return { audience: grant.roomAdmin ? "operator" : "participant", expiresAt };
+  return { audience: grant.roomAdmin ? "operator" : "participant", expiresAt, credential };
 }

@@ -1,8 +1,11 @@
 import "server-only";
+import http from "node:http";
+import https from "node:https";
+import type { Duplex } from "node:stream";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import type { TokenAuthConfig } from "./config";
 import { HttpError } from "./http";
-import { MAX_NAME_LENGTH } from "./shared/limits";
+import { cutToLength, MAX_NAME_LENGTH } from "./shared/limits";
 
 /**
  * Your identity provider's JWTs (OIDC ID tokens or access tokens) as credentials for a LiveKit
@@ -40,12 +43,56 @@ const TOKEN_ERRORS = new Set([
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 const keySets = globalThis as typeof globalThis & { __livekitAppJwks?: Map<string, KeySet> };
 
+/**
+ * One fetch of the key set, whole (connection, headers, body), within this long: jose's own
+ * timeout is the socket's idle time, so a provider (or an attacker on its path) sending a byte
+ * every 2 s held a token request for as long as it liked (issue 18).
+ */
+export const JWKS_DEADLINE_MS = 5000;
+/** The most bytes one key-set fetch may bring (a real one is a few KB): a 200 MB one took 660 MB. */
+export const JWKS_MAX_BYTES = 1024 * 1024;
+
+/** Ends `socket` once it has lived JWKS_DEADLINE_MS or read JWKS_MAX_BYTES. */
+function bound(socket: Duplex): Duplex {
+  const timer = setTimeout(
+    () => socket.destroy(new Error(`the key set took longer than ${JWKS_DEADLINE_MS} ms`)),
+    JWKS_DEADLINE_MS,
+  );
+  let bytes = 0;
+  socket.on("data", (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > JWKS_MAX_BYTES) {
+      socket.destroy(new Error(`the key set is larger than ${JWKS_MAX_BYTES} bytes`));
+    }
+  });
+  socket.once("close", () => clearTimeout(timer));
+  return socket;
+}
+
+/** Agents whose every connection is bounded (no keep-alive: one connection per fetch). */
+class BoundedHttpAgent extends http.Agent {
+  createConnection(...args: Parameters<http.Agent["createConnection"]>) {
+    return bound(super.createConnection(...args) as Duplex) as ReturnType<
+      http.Agent["createConnection"]
+    >;
+  }
+}
+class BoundedHttpsAgent extends https.Agent {
+  createConnection(...args: Parameters<https.Agent["createConnection"]>) {
+    return bound(super.createConnection(...args) as Duplex) as ReturnType<
+      https.Agent["createConnection"]
+    >;
+  }
+}
+
 /** One cached key set per URL and process, shared by every request. */
 function keySet(url: string): KeySet {
   keySets.__livekitAppJwks ??= new Map();
   let set = keySets.__livekitAppJwks.get(url);
   if (!set) {
-    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000 });
+    const target = new URL(url);
+    const agent = target.protocol === "https:" ? new BoundedHttpsAgent() : new BoundedHttpAgent();
+    set = createRemoteJWKSet(target, { timeoutDuration: JWKS_DEADLINE_MS, agent });
     keySets.__livekitAppJwks.set(url, set);
   }
   return set;
@@ -97,5 +144,5 @@ export async function verifyProviderToken(
   }
   const name =
     typeof payload.name === "string" && payload.name.trim() !== "" ? payload.name : undefined;
-  return { subject, name: name?.slice(0, MAX_NAME_LENGTH) };
+  return { subject, name: name === undefined ? undefined : cutToLength(name, MAX_NAME_LENGTH) };
 }

@@ -128,20 +128,33 @@ async function countRequest(
 }
 
 /**
- * A fixed one-minute window per client address on /api/token. Over the limit: 429 with
- * Retry-After (whole seconds until the window ends). TOKEN_RATE_LIMIT_PER_MINUTE=0 turns it off.
+ * Which of a client's two windows a token request counts in: `granted` (the request got past
+ * the access decision) or `refused` (401, 400, 403: it did not). Apart, so that 60 refused
+ * attempts from an address (a scanner, a forged credential) do not spend the budget of a
+ * valid invitee behind the same address (issue 18); each window has the same limit.
+ */
+export type TokenRequestOutcome = "granted" | "refused";
+
+/**
+ * A fixed one-minute window per client address and outcome on /api/token. Over the limit: 429
+ * with Retry-After (whole seconds until the window ends). TOKEN_RATE_LIMIT_PER_MINUTE=0 turns
+ * it off.
  */
 export async function checkTokenRateLimit(
   request: Request,
   config: Pick<Config, "tokenRateLimitPerMinute" | "redisUrl" | "onVercel" | "trustedProxyHops">,
+  outcome: TokenRequestOutcome = "granted",
   now = Date.now(),
 ): Promise<void> {
   const limit = config.tokenRateLimitPerMinute;
   if (limit <= 0) return;
-  const { count, remainingMs } = await countRequest(config, clientAddress(request, config), now);
+  const address = clientAddress(request, config);
+  const key = outcome === "granted" ? address : `refused:${address}`;
+  const { count, remainingMs } = await countRequest(config, key, now);
   if (count > limit) {
     const retryAfter = Math.max(1, Math.ceil(remainingMs / 1000));
-    throw new HttpError(429, `too many token requests; retry in ${retryAfter} s`, {
+    const what = outcome === "granted" ? "token requests" : "refused token requests";
+    throw new HttpError(429, `too many ${what}; retry in ${retryAfter} s`, {
       headers: { "Retry-After": String(retryAfter) },
     });
   }
@@ -153,18 +166,20 @@ const STREAM_RETRY_AFTER_SECONDS = 5;
 const openStreams = globalThis as typeof globalThis & {
   __livekitStreamsByClient?: Map<string, number>;
   __livekitStreamsByCredential?: Map<string, number>;
+  __livekitStreamsOpen?: number;
 };
 
 /**
  * Holds a place for one open event stream of `client` with `credential` on this instance, or
- * throws 429 (Retry-After) when either already holds its cap (0 = no cap). Returns the function
- * that gives the place back; call it once, when the stream ends. Counted per instance: with N
- * instances a client can hold up to N times the cap.
+ * throws 429 (Retry-After) when either already holds its cap, or 503 (Retry-After) when the
+ * instance holds SSE_MAX_STREAMS (0 = no cap, for each). Returns the function that gives the
+ * place back; call it once, when the stream ends. Counted per instance: with N instances a
+ * client can hold up to N times the cap.
  */
 export function acquireStreamSlot(
   client: string,
   credential: string,
-  config: Pick<Config, "sseMaxStreamsPerClient" | "sseMaxStreamsPerCredential">,
+  config: Pick<Config, "sseMaxStreamsPerClient" | "sseMaxStreamsPerCredential" | "sseMaxStreams">,
 ): () => void {
   const byClient = (openStreams.__livekitStreamsByClient ??= new Map());
   const byCredential = (openStreams.__livekitStreamsByCredential ??= new Map());
@@ -178,6 +193,16 @@ export function acquireStreamSlot(
   if (credentialCap > 0 && (byCredential.get(credential) ?? 0) >= credentialCap) {
     throw refuse("credential", credentialCap);
   }
+  // Per-client caps alone do not bound the instance: a /48 holds 65,536 /64 keys (issue 18).
+  const open = openStreams.__livekitStreamsOpen ?? 0;
+  if (config.sseMaxStreams > 0 && open >= config.sseMaxStreams) {
+    throw new HttpError(
+      503,
+      `this server holds its most open event streams (${config.sseMaxStreams}); retry shortly`,
+      { headers: { "Retry-After": String(STREAM_RETRY_AFTER_SECONDS) } },
+    );
+  }
+  openStreams.__livekitStreamsOpen = open + 1;
   const change = (map: Map<string, number>, key: string, delta: number) => {
     const next = (map.get(key) ?? 0) + delta;
     if (next > 0) map.set(key, next);
@@ -189,6 +214,7 @@ export function acquireStreamSlot(
   return () => {
     if (released) return;
     released = true;
+    openStreams.__livekitStreamsOpen = (openStreams.__livekitStreamsOpen ?? 1) - 1;
     change(byClient, client, -1);
     change(byCredential, credential, -1);
   };

@@ -2,7 +2,15 @@ import "server-only";
 import { decideAccess } from "./access";
 import { blockCheckDeadline, refuseBlocked, rememberAdmission } from "./blocks";
 import { getConfig } from "./config";
-import { answer, corsHeaders, json, preflight, readJsonObject, type CorsPolicy } from "./http";
+import {
+  answer,
+  corsHeaders,
+  HttpError,
+  json,
+  preflight,
+  readJsonObject,
+  type CorsPolicy,
+} from "./http";
 import { MAX_TOKEN_BODY_BYTES } from "./shared/limits";
 import { checkTokenRateLimit } from "./rate-limit";
 import {
@@ -30,16 +38,27 @@ export function answerTokenRequest(
 ): Promise<Response> {
   return answer(corsHeaders(tokenCors()), async () => {
     const config = getConfig();
+    let dialect: Dialect;
+    let grant: Awaited<ReturnType<typeof decideAccess>>;
+    try {
+      const body = await readJsonObject(request, MAX_TOKEN_BODY_BYTES);
+      dialect = accepts === "tutorial" ? "tutorial" : dialectOf(body);
+      const participant =
+        dialect === "tutorial"
+          ? tutorialRequest(parseTokenRequest(body))
+          : parseStandardRequest(body);
+      grant = await decideAccess(request.headers, participant, config);
+    } catch (error) {
+      // A refusal counts in the address's refused window (429 past its limit), never in the
+      // window of the requests that pass: those are counted once they did (lib/rate-limit).
+      if (error instanceof HttpError && error.status < 500) {
+        await checkTokenRateLimit(request, config, "refused");
+      }
+      throw error;
+    }
     const started = performance.now();
-    await checkTokenRateLimit(request, config);
+    await checkTokenRateLimit(request, config, "granted");
     const redisSpent = performance.now() - started;
-    const body = await readJsonObject(request, MAX_TOKEN_BODY_BYTES);
-    const dialect: Dialect = accepts === "tutorial" ? "tutorial" : dialectOf(body);
-    const participant =
-      dialect === "tutorial"
-        ? tutorialRequest(parseTokenRequest(body))
-        : parseStandardRequest(body);
-    const grant = await decideAccess(request.headers, participant, config);
     // An operator's block (remove-and-block) is checked before minting: 403.
     const who = { identity: grant.identity, ...grant.via };
     await refuseBlocked(grant.room, who, blockCheckDeadline(redisSpent));

@@ -191,6 +191,17 @@ function parseAttributes(value: unknown): Record<string, string> | undefined {
     if (key === "" || key.length > MAX_ATTRIBUTE_KEY_LENGTH) {
       throw bad(field, `keys must be 1 to ${MAX_ATTRIBUTE_KEY_LENGTH} characters`);
     }
+    // LiveKit's own (`lk.publish_on_behalf`, `lk.agent.state`, …): meaning something to the
+    // server and to agents, never a client's to set, in any mode.
+    if (key.startsWith("lk.")) {
+      throw new HttpError(
+        403,
+        `${field} may not set ${JSON.stringify(key)}: lk.* keys are LiveKit's`,
+        {
+          field,
+        },
+      );
+    }
     if (typeof item !== "string") {
       throw bad(field, `values must be strings; ${JSON.stringify(key)} is ${describe(item)}`);
     }

@@ -106,8 +106,12 @@ export function useEventStream(
       let ended = false;
       const parser = createParser({
         onEvent(message) {
-          if (message.event === "end") ended = true;
-          else onMessage(message);
+          if (message.event === "end") {
+            ended = true;
+            // `scan-capped`: the server read its bound of the log (other rooms' events) and says
+            // where to go on; resuming after it loses nothing of this room (docs/api.md).
+            if (message.id) lastId = message.id;
+          } else onMessage(message);
         },
         onRetry(ms) {
           reconnectMs = ms;
@@ -135,7 +139,8 @@ export function useEventStream(
         try {
           const outcome = await readOnce(await credential.current());
           if (outcome === "end") {
-            // The server ended the stream on purpose (credential expiry, time limit): resume now.
+            // The server ended the stream on purpose (credential expiry, time limit, a read's
+            // bound): resume now.
             failures = 0;
             continue;
           }

@@ -4,7 +4,7 @@
  * but the event's type and its redaction, so the hub, the stream and tests share it.
  */
 import "server-only";
-import { redactEvent, type Audience } from "./redact";
+import { redactEvent, visibleToParticipants, type Audience } from "./redact";
 import type { StoredEvent } from "../shared/event-model";
 
 const encoder = new TextEncoder();
@@ -36,8 +36,15 @@ function encodeNamed(name: string, data: unknown): Uint8Array {
   return encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-/** The SSE frame of a stored event for `audience`: `data` is `{id, receivedAt, room, event}`. */
+/** What a frame is when the audience may not see the event: nothing to write. */
+export const NO_FRAME = new Uint8Array(0);
+
+/**
+ * The SSE frame of a stored event for `audience`: `data` is `{id, receivedAt, room, event}`;
+ * NO_FRAME for a participant when the event is about a hidden participant.
+ */
 export function encodeEventFrame(stored: StoredEvent, audience: Audience): Uint8Array {
+  if (audience === "participant" && !visibleToParticipants(stored.event)) return NO_FRAME;
   const visible =
     audience === "operator" ? stored : { ...stored, event: redactEvent(stored.event) };
   return encodeMessage(stored.id, JSON.stringify(visible));
@@ -57,9 +64,17 @@ export function encodeGap(info: GapInfo): Uint8Array {
   return encodeNamed("gap", info);
 }
 
-export type EndReason = "credential-expired" | "max-duration" | "replay-capped";
+export type EndReason = "credential-expired" | "max-duration" | "replay-capped" | "scan-capped";
 
-/** The last frame of a stream that ends itself: why, so the client resumes (with a fresh credential). */
-export function encodeEnd(reason: EndReason): Uint8Array {
-  return encodeNamed("end", { reason });
+/**
+ * The last frame of a stream that ends itself: why, so the client resumes (with a fresh
+ * credential). `scan-capped` (the read stopped at its bound, lib/events/redis SCAN_BYTES, in
+ * other rooms' events) carries where to resume: `resumeAfter`, also as the frame's `id`, so an
+ * EventSource resumes there by itself.
+ */
+export function encodeEnd(reason: EndReason, resumeAfter?: string): Uint8Array {
+  if (resumeAfter === undefined) return encodeNamed("end", { reason });
+  return encoder.encode(
+    `id: ${resumeAfter}\nevent: end\ndata: ${JSON.stringify({ reason, resumeAfter })}\n\n`,
+  );
 }

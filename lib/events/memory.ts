@@ -9,6 +9,7 @@ import type {
   EventStore,
   LogBounds,
   ReadOptions,
+  ReadPage,
   StoreHealth,
 } from "./types";
 import type { StoredEvent, WebhookEventJson } from "../shared/event-model";
@@ -67,13 +68,15 @@ export class MemoryEventStore implements EventStore {
     };
   }
 
-  async readSince(afterId: string, { room, limit }: ReadOptions): Promise<StoredEvent[]> {
-    const result: StoredEvent[] = [];
-    for (let i = this.firstAfter(afterId); i < this.events.length && result.length < limit; i++) {
+  async readSince(afterId: string, { room, limit }: ReadOptions): Promise<ReadPage> {
+    const events: StoredEvent[] = [];
+    let i = this.firstAfter(afterId);
+    for (; i < this.events.length && events.length < limit; i++) {
       const stored = this.events[i]!;
-      if (room === null || stored.room === room) result.push(stored);
+      if (room === null || stored.room === room) events.push(stored);
     }
-    return result;
+    // In-process: no scan bound beyond `limit` (the log itself is EVENT_LOG_MEMORY_LIMIT long).
+    return { events, next: i < this.events.length ? (this.events[i - 1]?.id ?? afterId) : null };
   }
 
   async readLatest({ room, limit }: ReadOptions): Promise<StoredEvent[]> {

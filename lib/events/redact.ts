@@ -88,3 +88,13 @@ function redactValue(value: unknown): unknown {
   }
   return result;
 }
+
+/**
+ * Whether a participant may see `event` at all: not when it is about a hidden participant
+ * (`permission.hidden`: recorders, observers, agents joined hidden), whom LiveKit never shows to
+ * the others in the room; an operator sees it.
+ */
+export function visibleToParticipants(event: WebhookEventJson): boolean {
+  const permission = event.participant?.permission as { hidden?: unknown } | undefined;
+  return permission?.hidden !== true;
+}

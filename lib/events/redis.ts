@@ -9,6 +9,7 @@ import type {
   EventStore,
   LogBounds,
   ReadOptions,
+  ReadPage,
   StoreHealth,
 } from "./types";
 import type { StoredEvent, WebhookEventJson } from "../shared/event-model";
@@ -38,12 +39,15 @@ export const READ_BLOCK_MS = 40_000;
 const READ_DEADLINE_MS = READ_BLOCK_MS + 5000;
 const READ_PAGE = 500;
 /**
- * History without a resume id (`readLatest`) reads the stream backwards in pages of this many
- * entries and stops once it has scanned HISTORY_SCAN_BYTES: a quiet room's `limit` events may lie
- * under megabytes of other rooms' events, and one request must not make Redis send them all.
+ * Every read on behalf of a client (history with or without a resume id) pages through the
+ * stream SCAN_PAGE entries at a time and stops once it has scanned SCAN_BYTES or spent SCAN_MS:
+ * a quiet room's events may lie under megabytes of other rooms' events, and one request must
+ * not make Redis send them all (issue 18: a resume once read the whole stream, 22 MB). A resume
+ * that stops there says where (`ReadPage.next`), and the stream tells the client to go on.
  */
-const HISTORY_PAGE = 100;
-export const HISTORY_SCAN_BYTES = 1024 * 1024;
+const SCAN_PAGE = 100;
+export const SCAN_BYTES = 1024 * 1024;
+export const SCAN_MS = 2000;
 
 /**
  * Stores the event unless its LiveKit id was seen: one script, so two instances receiving the
@@ -112,26 +116,19 @@ export class RedisEventStore implements EventStore {
     return { oldest: first?.[0] ?? null, newest: last?.[0] ?? null };
   }
 
-  async readSince(afterId: string, { room, limit }: ReadOptions): Promise<StoredEvent[]> {
+  async readSince(afterId: string, { room, limit }: ReadOptions): Promise<ReadPage> {
     return this.scan("XRANGE", `(${afterId}`, "+", room, limit);
   }
 
   async readLatest({ room, limit }: ReadOptions): Promise<StoredEvent[]> {
-    const newest = await this.scan(
-      "XREVRANGE",
-      "+",
-      "-",
-      room,
-      limit,
-      HISTORY_PAGE,
-      HISTORY_SCAN_BYTES,
-    );
-    return newest.reverse();
+    const { events } = await this.scan("XREVRANGE", "+", "-", room, limit);
+    return events.reverse();
   }
 
   /**
    * Pages through the stream from `from` towards `to`, keeping `room`'s events, up to `limit`,
-   * and stops after a page that brings the bytes scanned past `maxBytes`.
+   * and stops after a page that brings the bytes scanned past SCAN_BYTES, or once SCAN_MS have
+   * passed. `next` is the last id scanned when it stopped before `to`.
    */
   private async scan(
     command: "XRANGE" | "XREVRANGE",
@@ -139,30 +136,35 @@ export class RedisEventStore implements EventStore {
     to: string,
     room: string | null,
     limit: number,
-    pageSize = READ_PAGE,
-    maxBytes = Infinity,
-  ): Promise<StoredEvent[]> {
-    const result: StoredEvent[] = [];
+  ): Promise<ReadPage> {
+    const events: StoredEvent[] = [];
+    const deadline = Date.now() + SCAN_MS;
     let cursor = from;
+    let last: string | null = null;
     let scanned = 0;
-    while (result.length < limit && scanned < maxBytes) {
+    for (;;) {
+      if (events.length >= limit || scanned >= SCAN_BYTES || Date.now() >= deadline) {
+        return { events, next: last ?? from.replace(/^\(/, "") };
+      }
+      const count = Math.min(SCAN_PAGE, room === null ? limit - events.length : SCAN_PAGE);
       const page = (await this.command([
         command,
         this.streamKey,
         cursor,
         to,
         "COUNT",
-        String(Math.min(pageSize, room === null ? limit - result.length : pageSize)),
+        String(count),
       ])) as StreamEntry[];
       for (const entry of page) {
+        if (events.length >= limit) return { events, next: last };
+        last = entry[0];
         scanned += entrySize(entry);
         const stored = parseEntry(entry, (entryRoom) => room === null || entryRoom === room);
-        if (stored && result.length < limit) result.push(stored);
+        if (stored) events.push(stored);
       }
-      if (page.length < pageSize) break;
-      cursor = `(${page[page.length - 1]![0]}`;
+      if (page.length < count) return { events, next: null };
+      cursor = `(${last}`;
     }
-    return result;
   }
 
   async subscribe(room: string | null, listener: EventListener): Promise<() => void> {

@@ -15,7 +15,7 @@ export interface EventStreamRequest {
   audience: Audience;
   /** Unix seconds at which the credential expires. */
   expiresAt: number;
-  /** The credential as presented, for the per-credential stream cap. */
+  /** What the credential means (lib/credentials credentialKey), for the per-credential stream cap. */
   credential: string;
 }
 
@@ -46,5 +46,5 @@ export async function parseEventStreamRequest(
       field: "limit",
     });
   }
-  return { room, lastEventId, limit, ...access, credential: token! };
+  return { room, lastEventId, limit, ...access };
 }

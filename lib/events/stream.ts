@@ -48,7 +48,6 @@ export interface EventStream {
 export const RECONNECT_MILLISECONDS = 1000;
 /** Events replayed on resume in one response; past it the response ends and the client resumes. */
 export const MAX_REPLAY = 2000;
-const REPLAY_PAGE = 500;
 /** Bytes queued for one slow client before it is dropped (it resumes by id, nothing is lost). */
 export const MAX_BACKLOG_BYTES = 1024 * 1024;
 
@@ -69,9 +68,9 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
   const timers: ReturnType<typeof setTimeout>[] = [];
   const { audience } = options;
 
-  const close = (reason?: EndReason) => {
+  const close = (reason?: EndReason, resumeAfter?: string) => {
     if (closed) return;
-    if (reason) send(encodeEnd(reason));
+    if (reason) send(encodeEnd(reason, resumeAfter));
     // send() closes a client that cannot keep up, this included.
     if (closed) return;
     closed = true;
@@ -93,6 +92,8 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
   const sendEvent = (stored: StoredEvent, frame: Uint8Array): boolean => {
     if (lastSentId !== null && compareEventIds(stored.id, lastSentId) <= 0) return !closed;
     lastSentId = stored.id;
+    // Not this audience's to see (a hidden participant's event): nothing goes out.
+    if (frame.length === 0) return !closed;
     return send(frame);
   };
 
@@ -109,20 +110,16 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
   });
 
   let history: StoredEvent[];
-  let replayCapped = false;
+  /** Where the history stopped short of the log's end: the client resumes after this id. */
+  let stoppedAt: string | null = null;
   try {
     if (options.lastEventId === null) {
       history = await store.readLatest({ room, limit: options.limit });
     } else {
-      history = [];
-      let after = options.lastEventId;
-      while (history.length < MAX_REPLAY) {
-        const page = await store.readSince(after, { room, limit: REPLAY_PAGE });
-        history.push(...page);
-        if (page.length < REPLAY_PAGE) break;
-        after = page[page.length - 1]!.id;
-      }
-      replayCapped = history.length >= MAX_REPLAY;
+      // One bounded read (the store's scan bound): past it the response ends and says where.
+      const page = await store.readSince(options.lastEventId, { room, limit: MAX_REPLAY });
+      history = page.events;
+      stoppedAt = page.next;
     }
   } catch (error) {
     unsubscribe();
@@ -138,9 +135,13 @@ export async function openEventStream(options: EventStreamOptions): Promise<Even
       for (const stored of history) sendEvent(stored, encodeEventFrame(stored, audience));
       // Sent: not kept for the stream's minutes of life (from Redis, up to `limit` parsed events).
       history = [];
-      if (replayCapped) {
-        // More history waits than one response carries: end here, the client resumes by id.
-        close("replay-capped");
+      if (stoppedAt !== null) {
+        // More of the log waits than one response reads: end here, the client resumes by id:
+        // after the last event sent (`replay-capped`), or after the last id scanned, which
+        // the end frame carries as its `id` and `resumeAfter` (`scan-capped`).
+        const sentAll = lastSentId !== null && compareEventIds(lastSentId, stoppedAt) >= 0;
+        if (sentAll) close("replay-capped");
+        else close("scan-capped", stoppedAt);
         return;
       }
       const live = pending ?? [];

@@ -16,6 +16,18 @@ export interface ReadOptions {
   limit: number;
 }
 
+/** What `readSince` read, and where it stopped if it stopped before the end of the log. */
+export interface ReadPage {
+  /** Oldest first, at most `limit`. */
+  events: StoredEvent[];
+  /**
+   * Null when the read reached the log's end. Otherwise it stopped at a bound (`limit` events,
+   * or the store's scan bound in bytes or time) and the next read continues after this id,
+   * which may be another room's event: the ids scanned so far held nothing more for `room`.
+   */
+  next: string | null;
+}
+
 /** Who reads an event: a participant gets it without secrets, an operator whole (lib/events/redact). */
 export type Audience = "participant" | "operator";
 
@@ -37,8 +49,11 @@ export interface EventStore {
    * a client's id older than `oldest` missed events that are gone.
    */
   bounds(): Promise<LogBounds>;
-  /** Events after `afterId` (exclusive), oldest first, at most `limit`. */
-  readSince(afterId: string, options: ReadOptions): Promise<StoredEvent[]>;
+  /**
+   * Events after `afterId` (exclusive), oldest first, at most `limit`, scanning a bounded amount
+   * of the log (Redis: SCAN_BYTES and SCAN_MS) whichever room it holds.
+   */
+  readSince(afterId: string, options: ReadOptions): Promise<ReadPage>;
   /** The newest `limit` events, oldest first. */
   readLatest(options: ReadOptions): Promise<StoredEvent[]>;
   /**

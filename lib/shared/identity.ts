@@ -4,7 +4,7 @@
  * out if the name were the identity; the name stays the participant name that everyone sees.
  * The page makes it for an open join, the server for an invite's holder.
  */
-import { MAX_NAME_LENGTH } from "./limits";
+import { cutToLength, MAX_NAME_LENGTH } from "./limits";
 
 /** 4 random bytes as 8 hex digits (Web Crypto: the browser's and Node's). */
 export function randomIdentitySuffix(): string {
@@ -16,6 +16,6 @@ export function randomIdentitySuffix(): string {
 /** `<name>-<suffix>`, the name trimmed and cut so the whole stays within MAX_NAME_LENGTH. */
 export function newIdentity(name: string, random: () => string = randomIdentitySuffix): string {
   const suffix = random();
-  const base = name.trim().slice(0, MAX_NAME_LENGTH - suffix.length - 1);
+  const base = cutToLength(name.trim(), MAX_NAME_LENGTH - suffix.length - 1);
   return `${base}-${suffix}`;
 }

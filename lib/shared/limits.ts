@@ -32,3 +32,14 @@ export const TOKEN_ACCESS_MODES: readonly TokenAccessMode[] = ["open", "protecte
 
 /** The fragment of a join link made by `npm run invite`: `/#invite=<credential>`. */
 export const INVITE_FRAGMENT_KEY = "invite";
+
+/**
+ * `text` cut to at most `max` UTF-16 units (the unit every length limit here counts) without
+ * splitting a surrogate pair: an emoji at the cut goes whole, never leaving half a character.
+ */
+export function cutToLength(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}

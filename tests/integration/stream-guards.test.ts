@@ -122,6 +122,52 @@ describe("redaction by audience", () => {
     });
   }
 
+  it("a hidden participant's events (permission.hidden) reach operators only, in history and live", async () => {
+    const room = "hidden-recorder";
+    const post = async (type: "participant_joined" | "track_published", identity: string) => {
+      const event = buildWebhookEvent(type, { room, identity });
+      if (identity === "recorder") {
+        const joined = event.participant as Record<string, unknown>;
+        joined.permission = { ...(joined.permission as object | undefined), hidden: true };
+      }
+      const body = encodeWireJson(event);
+      const response = await postWebhook(
+        `${server.url}/api/webhook`,
+        body,
+        signWebhook(body, TEST_API_KEY, TEST_API_SECRET),
+      );
+      expect(response.status).toBe(200);
+      return String(event.id);
+    };
+    const hiddenJoin = await post("participant_joined", "recorder");
+    const visibleJoin = await post("participant_joined", "alice");
+    const participant = await connectSse(server.url, {
+      room,
+      token: await roomToken(room, { ttlSeconds: 600 }),
+      bearer: true,
+      limit: 10,
+    });
+    const operator = await connectSse(server.url, {
+      room,
+      token: await roomAdminToken(room),
+      bearer: true,
+      limit: 10,
+    });
+    try {
+      const hiddenTrack = await post("track_published", "recorder");
+      const visibleTrack = await post("track_published", "alice");
+      await operator.waitFor((messages) => messages.length === 4);
+      await participant.waitFor((messages) =>
+        messages.some((m) => parseEventMessage(m).event.id === visibleTrack),
+      );
+      expect(eventIds(operator)).toEqual([hiddenJoin, visibleJoin, hiddenTrack, visibleTrack]);
+      expect(eventIds(participant)).toEqual([visibleJoin, visibleTrack]);
+    } finally {
+      participant.close();
+      operator.close();
+    }
+  });
+
   it("live deliveries are redacted too (the hub's per-audience frame)", async () => {
     const room = "redact-live";
     const participant = await connectSse(server.url, {
@@ -262,6 +308,72 @@ describe("limits that hold", () => {
       await refused.ended;
       expect(refused.status).toBe(429);
       expect(JSON.parse(refused.body()).errorMessage).toMatch(/credential/);
+    } finally {
+      open.forEach((client) => client.close());
+      await capped.stop();
+    }
+  });
+
+  it("caps one credential however it is spelled (respelled signature, padding, trailing space)", async () => {
+    const capped = await startServer({ SSE_MAX_STREAMS_PER_CREDENTIAL: "3" });
+    const open: SseClient[] = [];
+    try {
+      const room = "cap-respelled";
+      const token = await roomToken(room, { ttlSeconds: 600 });
+      const [head, payload, signature] = token.split(".") as [string, string, string];
+      // The JWT decoder takes each of these as the same signature bytes.
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const last = alphabet.indexOf(signature.at(-1)!);
+      const variants = [0, 1, 2, 3]
+        .map((low) => `${head}.${payload}.${signature.slice(0, -1)}${alphabet[(last & ~3) | low]}`)
+        .concat([`${head}.${payload}.${signature}=`, `${head}.${payload}.${signature}==`]);
+      expect(new Set(variants).size).toBe(6);
+      for (const variant of variants.slice(0, 3)) {
+        open.push(await connectSse(capped.url, { room, token: variant }));
+      }
+      expect(open.map((client) => client.status)).toEqual([200, 200, 200]);
+      for (const variant of variants.slice(3)) {
+        const refused = await connectSse(capped.url, { room, token: variant });
+        open.push(refused);
+        expect(refused.status, variant.slice(-6)).toBe(429);
+        await refused.ended;
+        expect(JSON.parse(refused.body()).errorMessage).toMatch(/credential/);
+      }
+    } finally {
+      open.forEach((client) => client.close());
+      await capped.stop();
+    }
+  });
+
+  it("caps the open streams of the whole instance (SSE_MAX_STREAMS): 503 JSON with Retry-After, and the place comes back", async () => {
+    const capped = await startServer({ SSE_MAX_STREAMS: "3", TRUSTED_PROXY_HOPS: "1" });
+    const open: SseClient[] = [];
+    try {
+      const room = "cap-instance";
+      // Each from its own address with its own credential: no per-client or per-credential cap.
+      const from = async (i: number) =>
+        connectSse(capped.url, {
+          room,
+          token: await roomToken(room, { ttlSeconds: 600, identity: `watcher-${i}` }),
+          bearer: true,
+          headers: { "X-Forwarded-For": `198.51.100.${i}` },
+        });
+      for (let i = 1; i <= 3; i++) open.push(await from(i));
+      expect(open.map((client) => client.status)).toEqual([200, 200, 200]);
+      const refused = await from(4);
+      open.push(refused);
+      expect(refused.status).toBe(503);
+      await refused.ended;
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+      expect(refused.headers["content-type"]).toMatch(/^application\/json/);
+      expect(JSON.parse(refused.body()).errorMessage).toMatch(/open event streams/);
+      // One of the three closes: the place is given back.
+      open.shift()!.close();
+      await waitUntil(async () => {
+        const again = await from(5);
+        again.close();
+        return again.status === 200;
+      }, "a place freed");
     } finally {
       open.forEach((client) => client.close());
       await capped.stop();
@@ -464,6 +576,61 @@ describe("JSON everywhere", () => {
     events.close();
     expect(events.status).toBe(200);
     expect(events.headers["content-type"]).toMatch(/^text\/event-stream/);
+  });
+
+  it("every answer under /api is JSON with the API's security headers, odd spellings included", async () => {
+    const raw = (path: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
+        (resolve, reject) => {
+          // node:http sends the path as written (fetch would normalise dot segments and case).
+          const request = http.get(`${server.url}${path}`, { agent: false }, (response) => {
+            let body = "";
+            response.setEncoding("utf8");
+            response.on("data", (chunk: string) => (body += chunk));
+            response.on("end", () =>
+              resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+            );
+          });
+          request.on("error", reject);
+        },
+      );
+    // `/api/` is Next's trailing-slash redirect to `/api` (a 308 with no body), checked below.
+    const slash = await raw("/api/");
+    expect([slash.status, slash.headers.location]).toEqual([308, "/api"]);
+    // `/api/%2e%2e/x` is the URL `/x` (dot segments resolve, as a browser's URL parser does): a
+    // page path, not an API one, answered as a page with the page's security headers.
+    const dots = await raw("/api/%2e%2e/x");
+    expect(dots.status).toBe(404);
+    expect(dots.headers["x-content-type-options"]).toBe("nosniff");
+    expect(dots.headers["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+    for (const path of [
+      "/api",
+      "/API/token",
+      "/Api/events",
+      "/api/x/%2e%2e%2f..%2fy",
+      "/api/x%ZZ",
+      "/api/%",
+    ]) {
+      const { status, headers, body } = await raw(path);
+      expect([400, 404], path).toContain(status);
+      expect(headers["content-type"], path).toMatch(/^application\/json/);
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["content-security-policy"], path).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect((JSON.parse(body) as { errorMessage: string }).errorMessage, path).toEqual(
+        expect.any(String),
+      );
+    }
+  });
+
+  it("a page path with bad percent-encoding (/console/%25, /console/%E0) is a clean 4xx, nothing thrown in the log", async () => {
+    for (const path of ["/console/%25", "/console/%E0"]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect([400, 404], path).toContain(response.status);
+      await response.body?.cancel();
+    }
+    expect(server.output()).not.toMatch(/URIError|TypeError|at .*\(.*\.js:\d+/);
   });
 
   it("health gives counts only to an operator's credential", async () => {

@@ -24,6 +24,7 @@ import {
   startServer,
   type RunningServer,
 } from "../support/server";
+import { waitUntil } from "../support/wait";
 
 const run = promisify(execFile);
 const keys = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, tokenTtlSeconds: 600 };
@@ -288,6 +289,38 @@ describe("protected: an identity provider's JWT", () => {
   });
 });
 
+describe("the identity provider's key set, bounded", () => {
+  for (const [what, url] of [
+    ["sent one byte a second", () => idp.slowJwksUrl],
+    ["of 50 MB", () => idp.hugeJwksUrl],
+  ] as const) {
+    it(`a key set ${what} is given up (503 JSON, never a token), and the cause is logged once`, async () => {
+      const bounded = await startServer({
+        TOKEN_ACCESS: "protected",
+        TOKEN_AUTH_JWKS_URL: url(),
+        TOKEN_AUTH_ISSUER: IDP_ISSUER,
+        TOKEN_AUTH_AUDIENCE: IDP_AUDIENCE,
+      });
+      try {
+        const response = await fetch(`${bounded.url}/api/token`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${await idp.sign()}` },
+          body: "{}",
+        });
+        expect(response.status).toBe(503);
+        const json = (await response.json()) as Record<string, unknown>;
+        expect(String(json.errorMessage)).toMatch(/identity provider's keys could not be fetched/);
+        expect(json).not.toHaveProperty("participant_token");
+        // The cause, once, in the server's log (lib/http errorResponse).
+        await waitUntil(() => /answered 503/.test(bounded.output()), "the 503 logged");
+        expect(bounded.output().match(/answered 503/g)).toHaveLength(1);
+      } finally {
+        await bounded.stop();
+      }
+    }, 60_000);
+  }
+});
+
 describe("production refuses to guess", () => {
   it("refuses to start without TOKEN_ACCESS, naming it and both choices", async () => {
     const { code, output } = await runServerExpectingExit({
@@ -334,4 +367,41 @@ describe("production refuses to guess", () => {
     expect(result.output).toMatch(/TOKEN_ACCESS: production refuses to guess/);
     expect(result.output).toMatch(/TOKEN_ACCESS=open .*TOKEN_ACCESS=protected/);
   }, 120_000);
+});
+
+describe("refused attempts do not spend an invitee's budget", () => {
+  it("60 POSTs with no credential (401) from one address, then a valid invite from it gets its token", async () => {
+    const limited = await startServer({
+      TOKEN_ACCESS: "protected",
+      TOKEN_RATE_LIMIT_PER_MINUTE: "5",
+    });
+    try {
+      const post = (authorization?: string) =>
+        fetch(`${limited.url}/api/token`, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            ...(authorization ? { Authorization: authorization } : {}),
+          },
+          body: "{}",
+        });
+      const refused: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        const response = await post();
+        refused.push(response.status);
+        await response.body?.cancel();
+      }
+      // Refused, and past the limit slowed down too: never a token.
+      expect(refused.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+      expect(refused.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      const invite = await createInvite("board-meeting", 3600, keys);
+      const admitted = await post(`Bearer ${invite}`);
+      expect(admitted.status).toBe(201);
+      expect((await admitted.json()) as Record<string, unknown>).toMatchObject({
+        room_name: "board-meeting",
+      });
+    } finally {
+      await limited.stop();
+    }
+  });
 });

@@ -210,6 +210,29 @@ describe("POST /api/token, LiveKit's standard request", () => {
     },
   );
 
+  it("refuses LiveKit's reserved lk.* attributes with 403 naming the key", async () => {
+    const { response, json } = await post({
+      room_name: "r",
+      participant_attributes: { mood: "fine", "lk.publish_on_behalf": "alice" },
+    });
+    expect(response.status).toBe(403);
+    expect(json.field).toBe("participant_attributes");
+    expect(String(json.errorMessage)).toContain('"lk.publish_on_behalf"');
+  });
+
+  it("cuts a long name on whole characters: 64 emoji never leave half of one in the identity", async () => {
+    const name = "\u{1F600}".repeat(64);
+    const { response, json } = await post({ room_name: "r", participant_name: name });
+    expect(response.status).toBe(201);
+    const claims = await verify(String(json.participant_token));
+    const identity = String(claims.sub);
+    expect(identity.length).toBeLessThanOrEqual(128);
+    expect(identity).not.toMatch(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+    );
+    expect(identity).toMatch(/^(\u{1F600})+-[0-9a-f]{8}$/u);
+  });
+
   it("says so when a body mixes the tutorial and the standard dialects", async () => {
     const { response, json } = await post({ roomName: "r", participantName: "p", room_name: "r" });
     expect(response.status).toBe(400);

@@ -109,15 +109,20 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
           if (result.stored) ids.push(result.id);
         }
         const after = await store.readSince(ids[1]!, { room: null, limit: 100 });
-        expect(after.map((stored) => stored.id)).toEqual(ids.slice(2));
-        expect((await store.readSince(ids[1]!, { room: null, limit: 3 })).map((s) => s.id)).toEqual(
-          ids.slice(2, 5),
-        );
+        expect(after.events.map((stored) => stored.id)).toEqual(ids.slice(2));
+        expect(after.next).toBeNull();
+        const three = await store.readSince(ids[1]!, { room: null, limit: 3 });
+        expect(three.events.map((s) => s.id)).toEqual(ids.slice(2, 5));
+        // Stopped at `limit` before the log's end: the next read continues after the last one.
+        expect(three.next).toBe(ids[4]);
         expect(
-          (await store.readSince(ids[1]!, { room: "b", limit: 100 })).map((s) => s.id),
+          (await store.readSince(ids[1]!, { room: "b", limit: 100 })).events.map((s) => s.id),
         ).toEqual(ids.slice(4));
-        expect(await store.readSince(ids[7]!, { room: null, limit: 100 })).toEqual([]);
-        expect((await store.readSince("0-0", { room: "a", limit: 100 })).length).toBe(4);
+        expect(await store.readSince(ids[7]!, { room: null, limit: 100 })).toEqual({
+          events: [],
+          next: null,
+        });
+        expect((await store.readSince("0-0", { room: "a", limit: 100 })).events.length).toBe(4);
       }),
     );
 

@@ -63,16 +63,18 @@ describe("checkTokenRateLimit", () => {
   it("lets the limit through, then answers 429 with Retry-After in whole seconds", async () => {
     const config = { tokenRateLimitPerMinute: 2, redisUrl: null, ...bare };
     const request = from({ "x-livekit-peer-address": `unit-${Math.random()}` });
-    await checkTokenRateLimit(request, config, 5_000_000);
-    await checkTokenRateLimit(request, config, 5_000_001);
-    await expect(checkTokenRateLimit(request, config, 5_000_500)).rejects.toMatchObject({
+    await checkTokenRateLimit(request, config, "granted", 5_000_000);
+    await checkTokenRateLimit(request, config, "granted", 5_000_001);
+    await expect(checkTokenRateLimit(request, config, "granted", 5_000_500)).rejects.toMatchObject({
       status: 429,
       headers: { "Retry-After": "60" },
     });
-    await expect(checkTokenRateLimit(request, config, 5_059_999)).rejects.toMatchObject({
+    await expect(checkTokenRateLimit(request, config, "granted", 5_059_999)).rejects.toMatchObject({
       headers: { "Retry-After": "1" },
     });
-    await expect(checkTokenRateLimit(request, config, 5_060_000)).resolves.toBeUndefined();
+    await expect(
+      checkTokenRateLimit(request, config, "granted", 5_060_000),
+    ).resolves.toBeUndefined();
   });
 
   it("is off at 0", async () => {

@@ -32,6 +32,6 @@ describe("MemoryEventStore", () => {
       if (result.stored) ids.push(result.id);
     }
     expect(new Set(ids).size).toBe(50);
-    expect(await store.readSince(ids[48]!, { room: null, limit: 5 })).toHaveLength(1);
+    expect((await store.readSince(ids[48]!, { room: null, limit: 5 })).events).toHaveLength(1);
   });
 });

@@ -91,7 +91,9 @@ describe("openEventStream", () => {
     });
     const second = collect(secondStream);
     secondStream.close();
-    const all = (await store.readSince("0-0", { room: null, limit: 10_000 })).map((s) => s.id);
+    const all = (await store.readSince("0-0", { room: null, limit: 10_000 })).events.map(
+      (s) => s.id,
+    );
     expect([...first.ids(), ...second.ids()]).toEqual(all);
     expect((await store.health()).subscribers).toBe(0);
   });
