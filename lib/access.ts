@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Config } from "./config";
 import { bearerToken } from "./credentials";
 import { HttpError } from "./http";
-import { verifyProviderToken } from "./identity-provider";
+import { roomAllowed, verifyProviderToken } from "./identity-provider";
 import { looksLikeInvite, verifyInvite } from "./invite";
 import { newIdentity } from "./shared/identity";
 import { fieldName, REQUEST_FIELDS, type ParticipantGrant, type ParticipantRequest } from "./token";
@@ -24,7 +24,7 @@ import { fieldName, REQUEST_FIELDS, type ParticipantGrant, type ParticipantReque
 type Credential =
   | { kind: "anyone" }
   | { kind: "invite"; room: string; id?: string }
-  | { kind: "provider"; subject: string; name?: string };
+  | { kind: "provider"; subject: string; name?: string; rooms?: string[] };
 
 type AccessConfig = Pick<
   Config,
@@ -136,10 +136,50 @@ export async function decideAccess(
       return {
         identity: credential.subject,
         name: request.name ?? credential.name ?? credential.subject,
-        room: request.room ?? `room-${randomHex(6)}`,
+        room: providerRoom(
+          request.room,
+          credential.rooms,
+          config,
+          fieldName(request.dialect, "room"),
+        ),
         ...options,
         via: { subject: credential.subject },
       };
     }
   }
+}
+
+/**
+ * The room a provider's user gets (TOKEN_AUTH_ROOMS): with `any`, the body's or a new one; with
+ * `claim` (the default), one its JWT's `livekit_rooms` allows: the body's if listed, else the
+ * claim's one exact room. 403 naming the field otherwise: a user of the provider may not reach
+ * an invite-only room, or its events, just by naming it.
+ */
+function providerRoom(
+  requested: string | undefined,
+  rooms: string[] | undefined,
+  config: AccessConfig,
+  field: string,
+): string {
+  if (config.tokenAuth?.rooms === "any") return requested ?? `room-${randomHex(6)}`;
+  const listed = rooms ?? [];
+  if (requested !== undefined) {
+    if (roomAllowed(listed, requested)) return requested;
+    throw new HttpError(
+      403,
+      rooms === undefined
+        ? "the identity provider's token lists no room (livekit_rooms claim); TOKEN_AUTH_ROOMS=claim"
+        : "the identity provider's token does not list this room (livekit_rooms claim)",
+      { field },
+    );
+  }
+  const exact = listed.filter((entry) => !entry.endsWith("*"));
+  if (exact.length === 1) return exact[0]!;
+  throw new HttpError(
+    rooms === undefined ? 403 : 400,
+    rooms === undefined
+      ? "the identity provider's token lists no room (livekit_rooms claim); TOKEN_AUTH_ROOMS=claim"
+      : "name the room: the identity provider's token allows more than one",
+    { field },
+  );
 }

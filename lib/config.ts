@@ -107,6 +107,12 @@ export interface TokenAuthConfig {
   jwksUrl: string;
   issuer: string;
   audience: string;
+  /**
+   * Which rooms a provider's user may join (TOKEN_AUTH_ROOMS): `claim` (the default) those its
+   * JWT lists in `livekit_rooms` (an entry ending in `*` is a prefix; no claim, no room);
+   * `any`: every room, invite-only ones included.
+   */
+  rooms: "claim" | "any";
 }
 
 /** What production says when TOKEN_ACCESS is unset (next.config.js says the same at build). */
@@ -364,7 +370,14 @@ function tokenAuthOf(env: Env): TokenAuthConfig | null {
       "must be an https:// URL (http:// only for a provider on this machine's loopback)",
     );
   }
-  return { jwksUrl: url.href, issuer: issuer!, audience: audience! };
+  const rooms = env.TOKEN_AUTH_ROOMS?.trim().toLowerCase() || "claim";
+  if (rooms !== "claim" && rooms !== "any") {
+    throw new ConfigError(
+      "TOKEN_AUTH_ROOMS",
+      `must be claim (the JWT's livekit_rooms claim lists the rooms) or any, got ${JSON.stringify(rooms)}`,
+    );
+  }
+  return { jwksUrl: url.href, issuer: issuer!, audience: audience!, rooms };
 }
 
 const cache = globalThis as typeof globalThis & { __livekitAppConfig?: Config };

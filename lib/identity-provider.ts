@@ -103,6 +103,8 @@ export interface ProviderIdentity {
   subject: string;
   /** `name`, if the token carries one. */
   name?: string;
+  /** The `livekit_rooms` claim (strings; `prefix*` entries), if the token carries one. */
+  rooms?: string[];
 }
 
 /** The identity a provider's JWT vouches for; 401 if the token is bad, 503 if the keys cannot be had. */
@@ -144,5 +146,21 @@ export async function verifyProviderToken(
   }
   const name =
     typeof payload.name === "string" && payload.name.trim() !== "" ? payload.name : undefined;
-  return { subject, name: name === undefined ? undefined : cutToLength(name, MAX_NAME_LENGTH) };
+  const claimed = payload.livekit_rooms;
+  const rooms =
+    Array.isArray(claimed) && claimed.every((room) => typeof room === "string")
+      ? (claimed as string[])
+      : undefined;
+  return {
+    subject,
+    name: name === undefined ? undefined : cutToLength(name, MAX_NAME_LENGTH),
+    ...(rooms ? { rooms } : {}),
+  };
+}
+
+/** Whether `rooms` (a `livekit_rooms` claim) allows `room`: an exact name, or a `prefix*`. */
+export function roomAllowed(rooms: readonly string[], room: string): boolean {
+  return rooms.some((entry) =>
+    entry.endsWith("*") ? room.startsWith(entry.slice(0, -1)) : entry === room,
+  );
 }

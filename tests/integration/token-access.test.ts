@@ -40,6 +40,8 @@ beforeAll(async () => {
     TOKEN_AUTH_JWKS_URL: idp.jwksUrl,
     TOKEN_AUTH_ISSUER: IDP_ISSUER,
     TOKEN_AUTH_AUDIENCE: IDP_AUDIENCE,
+    // Any room, as these tests ask: the default room policy (claim) has its own tests below.
+    TOKEN_AUTH_ROOMS: "any",
   });
 });
 afterAll(async () => {
@@ -285,6 +287,44 @@ describe("protected: an identity provider's JWT", () => {
       expect(json).not.toHaveProperty("participant_token");
     } finally {
       await cut.stop();
+    }
+  });
+});
+
+describe("an identity provider's users join the rooms their JWT lists (TOKEN_AUTH_ROOMS=claim, the default)", () => {
+  it("no livekit_rooms claim: no room; a listed room or prefix: that room only", async () => {
+    const policed = await startServer({
+      TOKEN_ACCESS: "protected",
+      TOKEN_RATE_LIMIT_PER_MINUTE: "0",
+      TOKEN_AUTH_JWKS_URL: idp.jwksUrl,
+      TOKEN_AUTH_ISSUER: IDP_ISSUER,
+      TOKEN_AUTH_AUDIENCE: IDP_AUDIENCE,
+    });
+    const ask = async (jwt: string, body: Record<string, unknown>) => {
+      const response = await fetch(`${policed.url}/api/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${jwt}` },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    };
+    try {
+      const plain = await idp.sign();
+      const invited = await ask(plain, { room_name: "board-meeting" });
+      expect([invited.status, invited.json.field]).toEqual([403, "room_name"]);
+      expect((await ask(plain, {})).status).toBe(403);
+
+      const team = await idp.sign({ livekit_rooms: ["team-*", "standup", "retro"] });
+      const allowed = await ask(team, { room_name: "team-blue" });
+      expect(allowed.status).toBe(201);
+      expect((await verify(String(allowed.json.participant_token))).video?.room).toBe("team-blue");
+      expect((await ask(team, { room_name: "board-meeting" })).status).toBe(403);
+      expect((await ask(team, {})).status).toBe(400);
+
+      const one = await ask(await idp.sign({ livekit_rooms: ["standup"] }), {});
+      expect([one.status, one.json.room_name]).toEqual([201, "standup"]);
+    } finally {
+      await policed.stop();
     }
   });
 });

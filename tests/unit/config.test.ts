@@ -111,7 +111,13 @@ describe("loadConfig", () => {
       jwksUrl: provider.TOKEN_AUTH_JWKS_URL,
       issuer: provider.TOKEN_AUTH_ISSUER,
       audience: provider.TOKEN_AUTH_AUDIENCE,
+      // The safe side by default: the rooms the JWT lists.
+      rooms: "claim",
     });
+    expect(loadConfig({ ...provider, TOKEN_AUTH_ROOMS: "any" }).tokenAuth?.rooms).toBe("any");
+    expect(() => loadConfig({ ...provider, TOKEN_AUTH_ROOMS: "all" })).toThrow(
+      /^TOKEN_AUTH_ROOMS: must be claim/,
+    );
     expect(() => loadConfig({ ...provider, TOKEN_AUTH_AUDIENCE: "" })).toThrow(
       /^TOKEN_AUTH_AUDIENCE: .*all three/,
     );
