@@ -23,8 +23,18 @@ export type Outcome =
 
 export interface RunLedger {
   readonly kind: "memory" | "redis";
-  /** Creates the runs of `handlers` for the event unless they exist (a duplicate delivery). */
-  enqueue(event: WebhookEventJson, handlers: string[], now: number): Promise<void>;
+  /**
+   * Creates the runs of `handlers` for the event unless they exist (a duplicate delivery), each
+   * created one claimed at once for its first attempt by the caller (lease `leaseMs`): the
+   * instance that received the webhook runs it with no further round trip; if it dies, the
+   * lease ends and another instance or the drain takes the run. Returns the claims made.
+   */
+  enqueue(
+    event: WebhookEventJson,
+    handlers: string[],
+    now: number,
+    leaseMs: number,
+  ): Promise<Claim[]>;
   /**
    * Takes the run for one attempt if nobody holds it: pending, retrying and due, or running
    * with its lease over (its instance died). Null if finished, held or not due. A run whose
@@ -67,7 +77,13 @@ export class MemoryRunLedger implements RunLedger {
     return `${handler}\u0000${eventId}`;
   }
 
-  async enqueue(event: WebhookEventJson, handlers: string[], now: number): Promise<void> {
+  async enqueue(
+    event: WebhookEventJson,
+    handlers: string[],
+    now: number,
+    leaseMs: number,
+  ): Promise<Claim[]> {
+    const claims: Claim[] = [];
     for (const handler of handlers) {
       const key = MemoryRunLedger.key(event.id, handler);
       if (this.runs.has(key)) continue;
@@ -75,15 +91,17 @@ export class MemoryRunLedger implements RunLedger {
         eventId: event.id,
         handler,
         type: event.event,
-        status: "pending",
-        attempt: 0,
+        status: "running",
+        attempt: 1,
         error: null,
         updatedAt: now,
-        dueAt: now,
+        dueAt: now + leaseMs,
         event,
       });
+      claims.push({ eventId: event.id, handler, attempt: 1, event });
     }
     this.trim();
+    return claims;
   }
 
   async claim(eventId: string, handler: string, now: number, leaseMs: number, maxAttempts: number) {

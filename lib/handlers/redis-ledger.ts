@@ -19,23 +19,27 @@ import {
  * is one script, so two instances never both claim an attempt. Keys share one hash tag.
  */
 /**
- * Creates the event's runs (one per handler in ARGV[6..]) unless they exist: a duplicate
- * delivery, or another instance, made them. One script per webhook, however many handlers.
+ * Creates the event's runs (one per handler in ARGV[7..]) unless they exist (a duplicate
+ * delivery, or another instance, made them), each claimed at once for its first attempt by
+ * the caller, under a lease ending at ARGV[6]. One script per webhook, however many handlers;
+ * returns the handlers whose runs it created.
  */
 const ENQUEUE = `
-for i = 6, #ARGV do
+local created = {}
+for i = 7, #ARGV do
   local member = ARGV[i] .. '|' .. ARGV[1]
   local key = KEYS[3] .. member
   if redis.call('EXISTS', key) == 0 then
     redis.call('HSET', key, 'eventId', ARGV[1], 'handler', ARGV[i], 'type', ARGV[2],
-      'status', 'pending', 'attempt', 0, 'error', '', 'updatedAt', ARGV[3], 'dueAt', ARGV[3],
+      'status', 'running', 'attempt', 1, 'error', '', 'updatedAt', ARGV[3], 'dueAt', ARGV[6],
       'event', ARGV[5])
     redis.call('EXPIRE', key, ARGV[4])
-    redis.call('ZADD', KEYS[1], ARGV[3], member)
+    redis.call('ZADD', KEYS[1], ARGV[6], member)
     redis.call('ZADD', KEYS[2], ARGV[3], member)
+    created[#created + 1] = ARGV[i]
   end
 end
-return 1
+return created
 `;
 
 const CLAIM = `
@@ -110,16 +114,23 @@ export class RedisRunLedger implements RunLedger {
     return this.command(["EVAL", source, "3", ...this.keys, ...args.map(String)]);
   }
 
-  async enqueue(event: WebhookEventJson, handlers: string[], now: number): Promise<void> {
-    if (handlers.length === 0) return;
-    await this.script(ENQUEUE, [
+  async enqueue(
+    event: WebhookEventJson,
+    handlers: string[],
+    now: number,
+    leaseMs: number,
+  ): Promise<Claim[]> {
+    if (handlers.length === 0) return [];
+    const created = (await this.script(ENQUEUE, [
       event.id,
       event.event,
       now,
       RUN_TTL_SECONDS,
       JSON.stringify(event),
+      now + leaseMs,
       ...handlers,
-    ]);
+    ])) as string[];
+    return created.map((handler) => ({ eventId: event.id, handler, attempt: 1, event }));
   }
 
   async claim(eventId: string, handler: string, now: number, leaseMs: number, maxAttempts: number) {

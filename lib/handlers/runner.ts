@@ -28,16 +28,19 @@ export function handlesType(type: string, handlers: HandlerMap = webhookHandlers
 
 /**
  * Records the runs an event needs, before the webhook is answered: a delivery is only answered
- * 2xx once its runs exist, so an instance that dies after answering loses no event. Idempotent:
- * a duplicate delivery (or the same one on another instance) finds its runs made.
+ * 2xx once its runs exist, so an instance that dies after answering loses no event (its lease
+ * ends and the run is taken over). Idempotent: a duplicate delivery (or the same one on another
+ * instance) finds its runs made and gets no claim. Returns this instance's claims, run after
+ * the answer (runClaims).
  */
 export async function enqueueRuns(
   event: WebhookEventJson,
   handlers: HandlerMap = webhookHandlers,
-): Promise<string[]> {
+  config: RunnerConfig = getConfig(),
+): Promise<Claim[]> {
   const names = handlersFor(handlers, event.event);
-  if (names.length > 0) await getRunLedger().enqueue(event, names, Date.now());
-  return names;
+  if (names.length === 0) return [];
+  return getRunLedger(config).enqueue(event, names, Date.now(), config.handlerLeaseSeconds * 1000);
 }
 
 /** Backoff before attempt `attempt + 1`: base × 2^(attempt-1), at most 5 minutes. */
@@ -114,17 +117,16 @@ export async function runOne(
   handlerName: string,
   handlers: HandlerMap = webhookHandlers,
   config: RunnerConfig = getConfig(),
+  firstClaim: Claim | null = null,
 ): Promise<void> {
   const ledger = getRunLedger(config);
   const leaseMs = config.handlerLeaseSeconds * 1000;
+  let held = firstClaim;
   for (;;) {
-    const claim = await ledger.claim(
-      eventId,
-      handlerName,
-      Date.now(),
-      leaseMs,
-      config.handlerMaxAttempts,
-    );
+    const claim =
+      held ??
+      (await ledger.claim(eventId, handlerName, Date.now(), leaseMs, config.handlerMaxAttempts));
+    held = null;
     if (!claim) return;
     const { finished, retryAt } = await attempt(ledger, claim, handlers, config);
     if (finished || retryAt === null) return;
@@ -134,13 +136,17 @@ export async function runOne(
   }
 }
 
-/** Runs an event's handlers (after the webhook's answer), each to its end, side by side. */
-export async function runEvent(
-  eventId: string,
-  names: string[],
+/** Runs the claims enqueueRuns made (after the webhook's answer), each to its end, side by side. */
+export async function runClaims(
+  claims: Claim[],
   handlers: HandlerMap = webhookHandlers,
 ): Promise<void> {
-  await Promise.all(names.map((name) => safely(() => runOne(eventId, name, handlers))));
+  const config = getConfig();
+  await Promise.all(
+    claims.map((claim) =>
+      safely(() => runOne(claim.eventId, claim.handler, handlers, config, claim)),
+    ),
+  );
 }
 
 /** Every run due now (pending, due for a retry, or a dead instance's), up to `limit`. */

@@ -3,7 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Config } from "../config";
 import { HttpError } from "../http";
 import type { WebhookEventJson } from "../shared/event-model";
-import type { RunRecord } from "./ledger";
+import type { Claim, RunRecord } from "./ledger";
 import { drainDue, enqueueRuns, getRunLedger } from "./runner";
 
 /**
@@ -11,7 +11,7 @@ import { drainDue, enqueueRuns, getRunLedger } from "./runner";
  * and the retry, a duplicate for the event log, makes the runs), the cron's drain, and the
  * operator's list and retry.
  */
-export async function enqueueForWebhook(event: WebhookEventJson): Promise<string[]> {
+export async function enqueueForWebhook(event: WebhookEventJson): Promise<Claim[]> {
   try {
     return await enqueueRuns(event);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { after } from "next/server";
 import { getConfig } from "@/lib/config";
-import { drainOpportunistically, runEvent } from "@/lib/handlers/runner";
+import { drainOpportunistically, runClaims } from "@/lib/handlers/runner";
 import { enqueueForWebhook } from "@/lib/handlers/service";
 import { answer, json, methodNotAllowed } from "@/lib/http";
 import { receiveWebhookRequest } from "@/lib/webhook";
@@ -12,15 +12,15 @@ export const dynamic = "force-dynamic";
  * LiveKit's webhooks (also at /webhook and /livekit/webhook). 2xx only once stored; 401 for
  * a bad signature and 400 for a bad body end livekit-server's retries; 503 asks it to retry.
  * The JWT is verified (signature, issuer, expiry) before the body is read (lib/webhook).
- * webhook-handlers.ts's runs are recorded before the 2xx (also for a duplicate: idempotent) and
- * run after it (`after`: LiveKit never waits on them), with a drain of what is left over.
+ * webhook-handlers.ts's runs are recorded (and claimed by this instance) before the 2xx (also
+ * for a duplicate: idempotent, no claim) and run after it (`after`: LiveKit never waits on them), with a drain of what is left over.
  */
 export async function POST(request: Request): Promise<Response> {
   return answer({}, async () => {
     const { event, result } = await receiveWebhookRequest(request, getConfig());
-    const handlers = await enqueueForWebhook(event);
+    const claims = await enqueueForWebhook(event);
     after(async () => {
-      if (handlers.length > 0) await runEvent(event.id, handlers);
+      if (claims.length > 0) await runClaims(claims);
       await drainOpportunistically();
     });
     return json(result.stored ? { id: result.id } : { duplicate: true });

@@ -17,7 +17,7 @@ import { webhookTarget } from "../load-targets";
 import { CONNECTION_RAMP_MS, measureAlternating } from "../measure/http-load";
 import { ratio } from "../measure/stats";
 import { runNextBuild } from "../processes";
-import { ms, table } from "../report";
+import { cpu, ms, table } from "../report";
 import type { Figures, Section } from "../section";
 import { HTTP } from "../settings";
 
@@ -35,13 +35,20 @@ function render({ handlers }: Figures): string | null {
       const without = handlers[absent]!;
       const withHandlers = handlers[present]!;
       const p99Ratio = withHandlers.p99 / without.p99;
+      const cpuRatio =
+        without.cpuMsPerRequest && withHandlers.cpuMsPerRequest
+          ? `${ratio(withHandlers.cpuMsPerRequest, without.cpuMsPerRequest)}×`
+          : "";
       return [
         store,
         String(without.requestsPerSecond),
         ms(without.p99),
+        cpu(without),
         String(withHandlers.requestsPerSecond),
         ms(withHandlers.p99),
+        cpu(withHandlers),
         `${ratio(withHandlers.p99, without.p99)}×`,
+        cpuRatio,
         p99Ratio <= HANDLERS_P99_TARGET ? "met" : "MISSED",
       ];
     },
@@ -49,15 +56,19 @@ function render({ handlers }: Figures): string | null {
   return (
     `\nWebhook route with a handler file present vs absent, ${HTTP.connections} connections, mean of ` +
     `${HTTP.rounds} alternating ${HTTP.seconds} s rounds (latency after the first ${CONNECTION_RAMP_MS} ms); ` +
-    `target p99 ratio ≤ ${HANDLERS_P99_TARGET}×:\n` +
+    `target p99 ratio ≤ ${HANDLERS_P99_TARGET}×; the server CPU per request (handlers' runs included, after the ` +
+    `answer) is the steadier figure on a shared machine:\n` +
     table(
       [
         "store",
         "absent req/s",
         "absent p99 ms",
+        "absent CPU ms/req",
         "present req/s",
         "present p99 ms",
+        "present CPU ms/req",
         "p99 present/absent",
+        "CPU present/absent",
         "target",
       ],
       rows,
