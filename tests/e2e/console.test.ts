@@ -28,8 +28,10 @@ import { sendWebhook } from "../support/webhooks";
 const run = promisify(execFile);
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-/** A row shows within this deadline; a deadline, not a timing assertion. */
-// A wait bound, not a timing claim: a page load and its first /api/rooms answer on a loaded machine.
+/**
+ * A row shows within this deadline; a deadline, not a timing assertion (a page load and its first
+ * /api/rooms answer can take seconds on a loaded machine).
+ */
 const SHOWS = { timeout: 15_000 };
 
 let standIn: RoomApiStandIn;
