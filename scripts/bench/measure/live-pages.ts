@@ -4,7 +4,9 @@
  * button was clicked, when the room first said Connected and when each event-log row
  * (`.log-row[data-event-id]`) first appeared; and the burst's minimal page, which loads
  * livekit-client's UMD build (as tests/support/tutorial-client does) and connects several
- * participants that each publish the fake microphone and subscribe to nothing.
+ * participants that each publish the fake microphone and subscribe to nothing. Their signal and
+ * peer connection timeouts are 60 s rather than livekit-client's 15 s: on the shared 2-core
+ * machine a burst of 50 joins took up to 20 s, and a timed-out join measures the machine.
  */
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
@@ -106,7 +108,7 @@ window.joinAll = (url, tokens) =>
     const room = new LivekitClient.Room({ adaptiveStream: false, dynacast: false });
     window.rooms.push(room);
     try {
-      await room.connect(url, token, { autoSubscribe: false });
+      await room.connect(url, token, { autoSubscribe: false, websocketTimeout: 60000, peerConnectionTimeout: 60000 });
       const connectMs = performance.now() - started;
       const track = await LivekitClient.createLocalAudioTrack();
       await room.localParticipant.publishTrack(track);

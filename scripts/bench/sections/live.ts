@@ -90,6 +90,8 @@ export interface LiveBurstFigures {
   byType: Record<string, number>;
   /** Events the app's store gained over the burst (its /api/health count). */
   stored: number;
+  /** Distinct events posted over the burst, every room's (what `stored` must equal). */
+  sentInWindow: number;
   /** Streams that received every sent event exactly once. */
   subscribersComplete: number;
   lost: number;
@@ -99,6 +101,10 @@ export interface LiveBurstFigures {
   /** POSTs the app received over the burst, every room's (what the CPU is divided by). */
   webhooksInWindow: number;
   cpuMsPerWebhook: number;
+  /** The app's CPU per second with the streams open before the burst (LIVE.burst.idleSeconds). */
+  idleCpuMsPerSecond: number;
+  /** The burst's CPU less that idle rate over its duration, per webhook. */
+  cpuMsPerWebhookLessIdle: number;
   seconds: number;
 }
 
@@ -286,9 +292,14 @@ async function measureBurst(
     }
     log(`burst: ${subscriberCount} streams open, ${pages.length} pages loaded; joining ...`);
 
+    // The app's CPU with the streams open and nothing happening (their heartbeats, timers).
+    const pid = stack.server.process.pid!;
+    const idleStart = cpuMilliseconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, LIVE.burst.idleSeconds * 1000));
+    const idleCpuMsPerSecond = (cpuMilliseconds(pid) - idleStart) / LIVE.burst.idleSeconds;
+
     const storedBefore = await storedEvents(stack.server.url);
     const postsBefore = stack.recorder.posts.length;
-    const pid = stack.server.process.pid!;
     const cpuBefore = cpuMilliseconds(pid);
     const started = Date.now();
     const results: BurstParticipant[] = (
@@ -343,6 +354,7 @@ async function measureBurst(
     const webhooksInWindow = stack.recorder.posts.length - postsBefore;
     const stored = (await storedEvents(stack.server.url)) - storedBefore;
 
+    const windowIds = new Set(stack.recorder.posts.slice(postsBefore).map((post) => post.id));
     const posts = forRoom();
     const sentIds = new Set(posts.map((post) => post.id));
     const byType: Record<string, number> = {};
@@ -376,12 +388,18 @@ async function measureBurst(
       accepted: posts.filter((post) => post.status >= 200 && post.status < 300).length,
       byType,
       stored,
+      sentInWindow: windowIds.size,
       subscribersComplete: complete,
       lost,
       duplicates,
       appCpuMs: round(appCpuMs),
       webhooksInWindow,
       cpuMsPerWebhook: round(appCpuMs / webhooksInWindow, 3),
+      idleCpuMsPerSecond: round(idleCpuMsPerSecond, 2),
+      cpuMsPerWebhookLessIdle: round(
+        (appCpuMs - idleCpuMsPerSecond * seconds) / webhooksInWindow,
+        3,
+      ),
       seconds: round(seconds, 1),
     };
   } finally {
@@ -426,7 +444,8 @@ function render({ live }: Figures): string | null {
         `no subscriptions) joined one room at once, published, left; ${burst.subscribers} event-log streams on the room. ` +
         `Sent: distinct events livekit-server posted (the recorder); stored: the app's store count gained; ` +
         `CPU: the app's process over the burst (${burst.seconds} s) / the ${burst.webhooksInWindow} webhooks it received then ` +
-        `(each delivered to ${burst.subscribers} streams):\n` +
+        `(each delivered to ${burst.subscribers} streams); less idle: minus the app's CPU with the streams open and no event ` +
+        `(${burst.idleCpuMsPerSecond} ms/s over ${LIVE.burst.idleSeconds} s before the burst) × the burst's seconds:\n` +
         table(
           [
             "sent",
@@ -438,6 +457,7 @@ function render({ live }: Figures): string | null {
             "duplicates",
             "app CPU ms",
             "CPU ms/webhook",
+            "less idle",
             "connect p50/p99 ms",
             "published p50/p99 ms",
           ],
@@ -446,12 +466,15 @@ function render({ live }: Figures): string | null {
               String(burst.sent),
               String(burst.posts),
               String(burst.accepted),
-              String(burst.stored),
+              burst.stored === burst.sentInWindow
+                ? String(burst.stored)
+                : `${burst.stored} (of ${burst.sentInWindow} sent to every room)`,
               `${burst.subscribersComplete}/${burst.subscribers}`,
               String(burst.lost),
               String(burst.duplicates),
               String(burst.appCpuMs),
               burst.cpuMsPerWebhook.toFixed(3),
+              burst.cpuMsPerWebhookLessIdle.toFixed(3),
               `${ms(burst.connect.p50)} / ${ms(burst.connect.p99)}`,
               `${ms(burst.published.p50)} / ${ms(burst.published.p99)}`,
             ],
