@@ -11,7 +11,11 @@
  *
  * `console` is both of the console's parts; `console-page` or `rooms` selects one. The default
  * is every section but `framework` (a Next app with no code of ours, measured beside ours, a
- * few minutes more). The sections are in sections/index.ts.
+ * few minutes more). The sections are in sections/index.ts. `live` (not by default: a real
+ * livekit-server and Chromium, sections/live.ts; `live-joins` or `live-burst` selects one part)
+ * runs only inside the loopback-only namespace:
+ *
+ *   bash scripts/loopback-only.sh npm run bench -- --only live
  *
  * --profile runs the next servers under V8's CPU profiler (tests/support/server-probe.mjs;
  * bench-results/profiles). NEXT_DIST_DIR selects the build (default .next); it is built when

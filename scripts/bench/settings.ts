@@ -58,3 +58,17 @@ export const SERVER_ENV = {
   SSE_MAX_STREAMS_PER_CLIENT: "0",
   SSE_MAX_STREAMS_PER_CREDENTIAL: "0",
 };
+/**
+ * The `live` section (a real livekit-server, sections/live.ts): `joins` Chromium pages join one
+ * room one after another through our page while an observer page watches its log; then a burst
+ * of `burst.participants` (audio only, in pages of `perPage` participants each, subscribing to
+ * nothing) join one room at once with `burst.subscribers` event-log streams open on it.
+ * `idleSeconds`: the app's CPU with the streams open and no event, measured before the burst.
+ * `departureTimeout`: seconds livekit-server keeps an emptied room (its room_finished ends the
+ * burst).
+ */
+export const LIVE = {
+  joins: 20,
+  burst: { participants: 50, perPage: 10, subscribers: 200, idleSeconds: 5 },
+  departureTimeout: 2,
+};

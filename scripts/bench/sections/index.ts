@@ -7,6 +7,7 @@ import { consoleSection } from "./console";
 import { frameworkSection } from "./framework";
 import { handlersSection } from "./handlers";
 import { httpSection } from "./http";
+import { liveSection } from "./live";
 import { oneInstanceSection } from "./one-instance";
 import { redisSection } from "./redis";
 import { webhookVerificationSection } from "./webhook-verification";
@@ -19,4 +20,5 @@ export const SECTIONS: Section[] = [
   webhookVerificationSection,
   frameworkSection,
   handlersSection,
+  liveSection,
 ];
