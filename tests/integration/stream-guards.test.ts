@@ -629,6 +629,16 @@ describe("JSON everywhere", () => {
     }
   });
 
+  it("health answers the methods it does not serve with a JSON 405, as every API route does", async () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const response = await fetch(`${server.url}/api/health`, { method, body: "{}" });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get("content-type"), method).toMatch(/^application\/json/);
+      expect(response.headers.get("allow"), method).toBe("GET");
+      expect(((await response.json()) as { errorMessage: string }).errorMessage).toMatch(/GET/);
+    }
+  });
+
   it("a page path with bad percent-encoding (/console/%25, /console/%E0) is a clean 4xx, nothing thrown in the log", async () => {
     for (const path of ["/console/%25", "/console/%E0"]) {
       const response = await fetch(`${server.url}${path}`);
