@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "./lib/config";
+import { HISTORIC_PATHS } from "./lib/deployment-rules.cjs";
 import { jsonError } from "./lib/http";
 import API_SECURITY_HEADERS from "./lib/shared/api-security-headers.json";
 import {
@@ -15,6 +16,7 @@ import {
  */
 export function proxy(request: NextRequest): Response {
   if (isOtherApiSpelling(request.nextUrl.pathname)) return apiNotFound(request.nextUrl.pathname);
+  if (isOtherHistoricSpelling(request.nextUrl.pathname)) return apiAnswer();
   const policy = pageContentSecurityPolicy({
     livekitUrl: getConfig().livekitUrl,
     nonce: createNonce(),
@@ -39,6 +41,24 @@ function isOtherApiSpelling(pathname: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `/Token`, `/LIVEKIT/WEBHOOK`: Next's rewrites match a path in any case, so these reach the API
+ * route (a deployer may have typed the webhook URL so); its answer gets the API's headers, not the
+ * page's (the exact spellings skip the proxy and get them from next.config.js).
+ */
+function isOtherHistoricSpelling(pathname: string): boolean {
+  const lower = pathname.toLowerCase();
+  return Object.keys(HISTORIC_PATHS).some((path) => path === lower);
+}
+
+function apiAnswer(): Response {
+  const response = NextResponse.next();
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) {
+    response.headers.set(name, value);
+  }
+  return response;
 }
 
 /** Every answer under /api is JSON with the API's headers, whatever the path's spelling. */

@@ -11,7 +11,11 @@ import { createInvite } from "@/lib/invite";
 import { roomToken, TEST_API_KEY, TEST_API_SECRET, serverForFile } from "../support/fixtures";
 import type { RunningServer } from "../support/server";
 import {
+  API_HEADERS,
   eventsRequestArb,
+  pathRequestArb,
+  type PathAnswer,
+  type PathExpectation,
   INVITED_ROOM,
   protectedTokenRequestArb,
   tokenRequestArb,
@@ -34,6 +38,8 @@ import {
 const TOKEN_RUNS = 5200;
 const WEBHOOK_RUNS = 5200;
 const EVENTS_RUNS = 800;
+/** Odd spellings of the API's paths: dot segments, percent-encoding, case, slashes, non-ASCII. */
+const PATH_RUNS = 2000;
 /** Token requests to a protected server, with every kind of credential. */
 const PROTECTED_RUNS = 2000;
 /** Requests in flight at once: keeps both cores busy without queueing in the server. */
@@ -48,6 +54,11 @@ interface Tally {
   mismatches: string[];
   tokensVerified: number;
   webhooksStored: number;
+  /** Odd paths: answered by the API (JSON, its headers), as a page, or redirected. */
+  apiAnswers: number;
+  pages: number;
+  redirects: number;
+  parserRefusals: number;
 }
 
 const newTally = (): Tally => ({
@@ -59,6 +70,10 @@ const newTally = (): Tally => ({
   mismatches: [],
   tokensVerified: 0,
   webhooksStored: 0,
+  apiAnswers: 0,
+  pages: 0,
+  redirects: 0,
+  parserRefusals: 0,
 });
 
 function describeRequest(request: RawRequest): string {
@@ -90,6 +105,11 @@ async function check(
   if (status >= 500) {
     tally.fiveHundreds.push(where);
     throw new Error(`5xx: ${where}`);
+  }
+  const answer = (expectation as Partial<PathExpectation>).answer;
+  if (answer !== undefined) {
+    checkPathAnswer(tally, where, response, answer, request.method);
+    return;
   }
   if (status >= 400 && request.method !== "HEAD") {
     let errorMessage: unknown;
@@ -123,6 +143,70 @@ async function check(
     }
     tally.webhooksStored += 1;
   }
+}
+
+/**
+ * An odd path's answer: a redirect stays on this origin (a path, never `//host`); an API answer
+ * is JSON (an `errorMessage` if refused) with the API's security headers; a page is no 5xx.
+ */
+function checkPathAnswer(
+  tally: Tally,
+  where: string,
+  response: RawResponse,
+  answer: PathAnswer,
+  method: string,
+): void {
+  const { status, headers } = response;
+  if (answer === "parser") {
+    if (status !== 400 || response.body !== "") {
+      tally.mismatches.push(`raw non-ASCII path: ${where}`);
+      throw new Error(`a raw non-ASCII path not refused by Node's parser (bare 400): ${where}`);
+    }
+    tally.parserRefusals += 1;
+    return;
+  }
+  if (status >= 300 && status < 400) {
+    const location = String(headers.location ?? "");
+    if (!/^\/(?![/\\])/.test(location)) {
+      tally.mismatches.push(`redirect off this origin: ${where}`);
+      throw new Error(`a redirect that leaves this origin (${location}): ${where}`);
+    }
+    tally.redirects += 1;
+    return;
+  }
+  if (answer === "page") {
+    tally.pages += 1;
+    if (headers["x-content-type-options"] !== "nosniff") {
+      tally.mismatches.push(`page without its headers: ${where}`);
+      throw new Error(`a page answer without the page's security headers: ${where}`);
+    }
+    return;
+  }
+  const missing = Object.entries(API_HEADERS).filter(([name, value]) => headers[name] !== value);
+  const json = /^application\/json\b/.test(String(headers["content-type"]));
+  let errorMessage: unknown = "not checked";
+  if (status >= 400 && method !== "HEAD") {
+    try {
+      errorMessage = (JSON.parse(response.body) as { errorMessage?: unknown }).errorMessage;
+    } catch {
+      errorMessage = undefined;
+    }
+  }
+  // OPTIONS' 204 (the CORS preflight) has no body to type.
+  const typed = json || status === 204 || (method === "HEAD" && status < 400);
+  if (!typed || typeof errorMessage !== "string" || errorMessage === "") {
+    tally.notJson4xx.push(where);
+    throw new Error(`an API answer that is not JSON with an errorMessage: ${where}`);
+  }
+  if (missing.length > 0) {
+    tally.mismatches.push(
+      `API answer without ${missing.map(([name]) => name).join(", ")}: ${where}`,
+    );
+    throw new Error(
+      `an API answer without the API's headers (${missing.map(([n]) => n)}): ${where}`,
+    );
+  }
+  tally.apiAnswers += 1;
 }
 
 type VerifyToken = (token: string, expectation: ReturnType<typeof expectToken>) => Promise<void>;
@@ -246,7 +330,10 @@ describe("bad input over HTTP against the production build", () => {
         `${connectionResets() - resetsBefore} retried after a connection reset, ` +
         `${tally.notJson4xx.length} 4xx without JSON, ${tally.mismatches.length} off-contract` +
         (tally.tokensVerified ? `, ${tally.tokensVerified} tokens verified` : "") +
-        (tally.webhooksStored ? `, ${tally.webhooksStored} signed webhooks stored` : ""),
+        (tally.webhooksStored ? `, ${tally.webhooksStored} signed webhooks stored` : "") +
+        (tally.apiAnswers + tally.pages
+          ? `, ${tally.apiAnswers} API answers (JSON, API headers), ${tally.pages} pages, ${tally.redirects} redirects on this origin, ${tally.parserRefusals} raw non-ASCII paths refused by Node's parser`
+          : ""),
       seconds: secondsSince(started),
     });
     if (failure) throw failure;
@@ -318,6 +405,15 @@ describe("bad input over HTTP against the production build", () => {
     const token = await roomToken("room-1", { identity: "viewer", ttlSeconds: 600 });
     const tally = await run("bad input: event stream", eventsRequestArb(token), EVENTS_RUNS);
     expect(tally.requests).toBe(EVENTS_RUNS);
+  });
+
+  it(`answers ${PATH_RUNS} odd paths under /api and the historic paths with JSON or a redirect, never a 5xx or HTML`, async () => {
+    const tally = await run("bad input: paths", pathRequestArb, PATH_RUNS);
+    expect(tally.requests).toBe(PATH_RUNS);
+    // The generator reaches all three: API answers, pages (dot segments out of /api), redirects.
+    expect(tally.apiAnswers).toBeGreaterThan(100);
+    expect(tally.pages).toBeGreaterThan(10);
+    expect(tally.redirects).toBeGreaterThan(10);
   });
 
   it("has 10,000 or more generated requests to token and webhook, and logged no credential", () => {

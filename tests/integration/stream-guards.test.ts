@@ -610,10 +610,15 @@ describe("JSON everywhere", () => {
       "/api/x/%2e%2e%2f..%2fy",
       "/api/x%ZZ",
       "/api/%",
+      // Next's rewrites match the historic paths in any case: the API answers, with its headers.
+      "/TOKEN",
+      "/Webhook",
+      "/LiveKit/Webhook",
     ]) {
       const { status, headers, body } = await raw(path);
-      expect([400, 404], path).toContain(status);
+      expect([400, 404, 405], path).toContain(status);
       expect(headers["content-type"], path).toMatch(/^application\/json/);
+      expect(headers["referrer-policy"], path).toBe("no-referrer");
       expect(headers["x-content-type-options"], path).toBe("nosniff");
       expect(headers["content-security-policy"], path).toBe(
         "default-src 'none'; frame-ancestors 'none'",
@@ -621,6 +626,16 @@ describe("JSON everywhere", () => {
       expect((JSON.parse(body) as { errorMessage: string }).errorMessage, path).toEqual(
         expect.any(String),
       );
+    }
+  });
+
+  it("health answers the methods it does not serve with a JSON 405, as every API route does", async () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const response = await fetch(`${server.url}/api/health`, { method, body: "{}" });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get("content-type"), method).toMatch(/^application\/json/);
+      expect(response.headers.get("allow"), method).toBe("GET");
+      expect(((await response.json()) as { errorMessage: string }).errorMessage).toMatch(/GET/);
     }
   });
 

@@ -1,7 +1,7 @@
 import { getConfig } from "@/lib/config";
 import { bearerToken, verifyLivekitCredential } from "@/lib/credentials";
 import { getEventStore } from "@/lib/events";
-import { json } from "@/lib/http";
+import { json, methodNotAllowed } from "@/lib/http";
 import { memoryWindowCount } from "@/lib/rate-limit";
 
 export const runtime = "nodejs";
@@ -30,3 +30,9 @@ async function isOperator(authorization: string | null): Promise<boolean> {
     return false;
   }
 }
+
+// A JSON 405 (Next's own is an empty body): every answer under /api is JSON.
+export const POST = methodNotAllowed("GET");
+export const PUT = methodNotAllowed("GET");
+export const PATCH = methodNotAllowed("GET");
+export const DELETE = methodNotAllowed("GET");

@@ -953,3 +953,104 @@ function expectMethod(method: string, allowed: string, forAllowed: () => Expecta
 }
 
 // ---------------------------------------------------------------------------------------------
+// --- Paths: dot segments, percent-encoding, case, slashes, non-ASCII (issue 18 item 12)
+
+/** The API's own headers (lib/shared/api-security-headers.json), written out from the spec. */
+export const API_HEADERS: Record<string, string> = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+};
+
+/** What an answer to an odd path must be: the API's JSON (with its headers), or a page. */
+export type PathExpectation = Expectation & { answer: PathAnswer; resolved: string };
+export type PathAnswer = "api" | "page" | "parser";
+
+const HISTORIC = ["/token", "/webhook", "/livekit/webhook"];
+
+/**
+ * The oracle of a path: where it lands once dot segments resolve as a URL parser resolves them
+ * (`..`, `.`, `%2e%2e` and `%2E` alike, `%2F` not a separator), the path the server routes. Under
+ * /api (any case) or at a historic path (any case) it is the API's: JSON with the API's headers.
+ * Elsewhere (`/api/%2e%2e/x` is `/x`) a page: the page's 404 or the page itself. Either way no
+ * 5xx, and a redirect (trailing slash, double slash) stays on this origin.
+ */
+export function expectPath(rawPath: string): PathExpectation {
+  const resolved = new URL(`http://host${rawPath}`).pathname;
+  // A raw byte outside ASCII is no HTTP request-target (RFC 9112): Node's parser answers its own
+  // bare 400 and closes, before the app.
+  if (/[^\x21-\x7e]/.test(rawPath)) {
+    return { statuses: [400], answer: "parser", resolved, why: "raw non-ASCII byte in the path" };
+  }
+  const lower = resolved.toLowerCase();
+  const api = lower === "/api" || lower.startsWith("/api/") || HISTORIC.includes(lower);
+  // Any status below 500: which one is the route's (checkPathAnswer checks the answer's shape).
+  return {
+    statuses: [],
+    answer: api ? "api" : "page",
+    resolved,
+    why: api ? `resolves to ${resolved}: an API answer` : `resolves to ${resolved}: a page`,
+  };
+}
+
+/** Path segments: real routes, dot segments plain and encoded, bad and non-ASCII encodings. */
+const pathSegment = fc.oneof(
+  {
+    arbitrary: fc.constantFrom("token", "webhook", "events", "health", "rooms", "x", "Token"),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.constantFrom("..", ".", "%2e%2e", "%2E%2E", ".%2e", "%2e", "%2e%2e%2f", "..%2f"),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.constantFrom("%2F", "%2f", "%5C", "%ZZ", "%", "%E0", "%FF", "%00", "%252e%252e"),
+    weight: 3,
+  },
+  { arbitrary: fc.constantFrom("%C3%A9", "%F0%9F%98%80", "\u00e9", "caf\u00e9", ""), weight: 2 },
+);
+
+const pathPrefix = fc.constantFrom(
+  "/api",
+  "/api",
+  "/API",
+  "/Api",
+  "/token",
+  "/TOKEN",
+  "/webhook",
+  "/livekit/webhook",
+  "/Livekit/Webhook",
+  "/x/..",
+  "/%2e%2e",
+);
+
+/**
+ * GET, HEAD, POST and OPTIONS to paths under /api and the historic paths, respelled: dot
+ * segments, percent-encoding (`%2F`, `%ZZ`), other cases, double and trailing slashes, non-ASCII
+ * (UTF-8 percent-encoded, and as a raw Latin-1 byte on the wire).
+ */
+export const pathRequestArb: fc.Arbitrary<Generated & { expectation: PathExpectation }> = fc
+  .record({
+    prefix: pathPrefix,
+    segments: fc.array(pathSegment, { maxLength: 4 }),
+    // Next redirects both (308): a few show the redirect stays on this origin.
+    doubleSlash: fc.oneof({ arbitrary: fc.constant(false), weight: 8 }, fc.constant(true)),
+    trailing: fc.oneof({ arbitrary: fc.constant(""), weight: 8 }, fc.constantFrom("/", "//", "/.")),
+    query: fc.constantFrom("", "", "", "?room=%ZZ", "?x=1"),
+    method: fc.constantFrom("GET", "GET", "POST", "POST", "HEAD", "OPTIONS"),
+  })
+  .map(({ prefix, segments, doubleSlash, trailing, query, method }) => {
+    let path = [prefix, ...segments].join("/");
+    if (doubleSlash) path = path.replace("/", "//");
+    path = path + trailing;
+    const body = method === "POST" ? Buffer.from("{}") : Buffer.alloc(0);
+    const request: RawRequest = {
+      method,
+      path: path + query,
+      headers: method === "POST" ? [["Content-Type", "application/json"]] : [],
+      body,
+      framing: "length",
+    };
+    return { request, expectation: expectPath(path) };
+  });

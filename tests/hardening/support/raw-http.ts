@@ -58,7 +58,8 @@ function sendOnce(
   timeoutMs: number,
   via: http.Agent | false,
 ): Promise<RawResponse | null> {
-  const url = new URL(request.path, baseUrl);
+  // The server's address only: a path like `//x/..` is no URL to resolve against it.
+  const url = new URL(baseUrl);
   const headers: string[] = [];
   // Node adds no Host to a request whose headers are an array; HTTP/1.1 requires one.
   if (!request.headers.some(([name]) => name.toLowerCase() === "host")) {
@@ -79,7 +80,8 @@ function sendOnce(
         host: url.hostname,
         port: url.port,
         method: request.method,
-        path: `${url.pathname}${url.search}`,
+        // As written: dot segments and percent-encoding reach the server unresolved.
+        path: request.path,
         headers,
         agent: request.framing === "cut" ? false : via,
       },
