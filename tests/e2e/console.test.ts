@@ -12,7 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, RESULTS_DIR, saveScreenshot } from "../support/browser";
 import {
   startRoomApiStandIn,
@@ -55,8 +55,13 @@ beforeAll(async () => {
   link = stdout.trim();
 });
 
+// Each test's pages go with it: an open console page holds an event stream (and polls the room
+// API), and pages left open by earlier tests starved later ones of connections and stream slots.
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => {})));
+});
+
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
   await browser?.close();
   await server?.stop();
   await standIn?.close();

@@ -580,6 +580,8 @@ describe("remove and block", () => {
       TOKEN_AUTH_JWKS_URL: idp.jwksUrl,
       TOKEN_AUTH_ISSUER: IDP_ISSUER,
       TOKEN_AUTH_AUDIENCE: IDP_AUDIENCE,
+      // Any room for these users: the room policy (TOKEN_AUTH_ROOMS) is token-access's test.
+      TOKEN_AUTH_ROOMS: "any",
     });
     try {
       const zoe = await idp.sign({ sub: "zoe@example.com" });
