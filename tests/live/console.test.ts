@@ -9,15 +9,15 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { RoomServiceClient } from "livekit-server-sdk";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
+  browserForFile,
   liveStackForFile,
   operatorToken,
   TEST_API_KEY,
   TEST_API_SECRET,
 } from "../support/fixtures";
+import { joinAs } from "../support/live-page";
 import { ROOT } from "../support/server";
 import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { waitUntil } from "../support/wait";
@@ -28,12 +28,10 @@ const SHOWS = { timeout: 30_000 };
 const WEBHOOKS_ARRIVE = 60_000;
 
 const stack = liveStackForFile();
-let browser: Browser;
+const { newPage } = browserForFile();
 let link: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   const { stdout } = await run(
     "npm",
     ["run", "-s", "operator-link", "--", "--base-url", stack.server.url],
@@ -44,31 +42,6 @@ beforeAll(async () => {
   );
   link = stdout.trim();
 });
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  return page;
-}
-
-/** Joins through the page's form; resolves with the identity the page asked a token for. */
-async function joinThroughPage(page: Page, room: string, name: string): Promise<string> {
-  await page.goto(stack.server.url);
-  await page.getByLabel("Room name").fill(room);
-  await page.getByLabel("Your name").fill(name);
-  const tokenRequest = page.waitForRequest((request) => request.url().endsWith("/api/token"));
-  await page.getByRole("button", { name: "Join" }).click();
-  const body = (await tokenRequest).postDataJSON() as { participant_identity: string };
-  await page.locator('.connection[data-state="Connected"]').waitFor(SHOWS);
-  return body.participant_identity;
-}
 
 type Stored = { type: string; identity?: string; disconnectReason?: string; id: string };
 
@@ -98,8 +71,8 @@ describe("the console against a real livekit-server", () => {
     try {
       const alicePage = await newPage();
       const bobPage = await newPage();
-      const alice = await joinThroughPage(alicePage, room, "Alice");
-      const bob = await joinThroughPage(bobPage, room, "Bob");
+      const alice = await joinAs(alicePage, stack.server.url, room, "Alice", SHOWS.timeout);
+      const bob = await joinAs(bobPage, stack.server.url, room, "Bob", SHOWS.timeout);
       // LiveKit's participant_joined comes once a participant is active (its media connected);
       // each page publishes its fake camera and microphone.
       const published = (identity: string) =>

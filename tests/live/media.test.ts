@@ -5,10 +5,13 @@
  * event log shows the server's own webhooks. The tutorials' client joins the same room unchanged.
  */
 import { RoomServiceClient } from "livekit-server-sdk";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser";
-import { liveStackForFile, TEST_API_KEY, TEST_API_SECRET } from "../support/fixtures";
+import {
+  browserForFile,
+  liveStackForFile,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+} from "../support/fixtures";
 import {
   iceCandidates,
   joinThroughPage,
@@ -16,7 +19,6 @@ import {
   remoteVideoPlays,
   REMOTE_TILE_VIDEO,
   waitConnected,
-  watchConnections,
 } from "../support/live-page";
 import { startTutorialClient, type TutorialClientServer } from "../support/tutorial-client";
 import { waitUntil } from "../support/wait";
@@ -25,28 +27,15 @@ import { waitUntil } from "../support/wait";
 const MEDIA_TIMEOUT = 120_000;
 
 const stack = liveStackForFile();
-let browser: Browser;
+const { newPage } = browserForFile({ watchConnections: true });
 let tutorial: TutorialClientServer;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   tutorial = await startTutorialClient();
 });
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-  await browser?.close();
   await tutorial?.close();
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  await context.addInitScript(watchConnections);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  return page;
-}
 
 const count = (types: string[], type: string) => types.filter((t) => t === type).length;
 

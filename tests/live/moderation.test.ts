@@ -8,19 +8,19 @@
  * AgentDispatchService.
  */
 import { AgentDispatchClient, RoomServiceClient, TrackSource } from "livekit-server-sdk";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createInvite } from "@/lib/invite";
 import { OPERATOR_GRANT } from "@/lib/rooms/operator";
 import { createOperatorToken } from "@/lib/token";
-import { launchBrowser } from "../support/browser";
 import {
+  browserForFile,
   liveStackForFile,
   operatorToken,
   TEST_API_KEY,
   TEST_API_SECRET,
 } from "../support/fixtures";
 import { startServer } from "../support/server";
+import { joinAs } from "../support/live-page";
 import { connectSse, parseEventMessage, type SseClient } from "../support/sse";
 import { waitUntil } from "../support/wait";
 
@@ -29,43 +29,16 @@ const SHOWS = { timeout: 30_000 };
 const WEBHOOKS_ARRIVE = 60_000;
 
 const stack = liveStackForFile();
-let browser: Browser;
+const { newPage } = browserForFile();
 let operator: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   operator = await createOperatorToken(
     OPERATOR_GRANT,
     { identity: "ops", ttlSeconds: 600 },
     { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET },
   );
 });
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  return page;
-}
-
-/** Joins through the page's form; resolves with the identity the page asked a token for. */
-async function joinThroughPage(page: Page, room: string, name: string): Promise<string> {
-  await page.goto(stack.server.url);
-  await page.getByLabel("Room name").fill(room);
-  await page.getByLabel("Your name").fill(name);
-  const tokenRequest = page.waitForRequest((request) => request.url().endsWith("/api/token"));
-  await page.getByRole("button", { name: "Join" }).click();
-  const body = (await tokenRequest).postDataJSON() as { participant_identity: string };
-  await page.locator('.connection[data-state="Connected"]').waitFor(SHOWS);
-  return body.participant_identity;
-}
 
 async function act(body: Record<string, unknown>, url = stack.server.url) {
   const response = await fetch(`${url}/api/rooms/actions`, {
@@ -110,8 +83,8 @@ describe("moderation against a real livekit-server", () => {
     try {
       const alicePage = await newPage();
       const bobPage = await newPage();
-      const alice = await joinThroughPage(alicePage, room, "Alice");
-      const bob = await joinThroughPage(bobPage, room, "Bob");
+      const alice = await joinAs(alicePage, stack.server.url, room, "Alice", SHOWS.timeout);
+      const bob = await joinAs(bobPage, stack.server.url, room, "Bob", SHOWS.timeout);
       const published = (identity: string) =>
         stored(events).filter((e) => e.type === "track_published" && e.identity === identity);
       await events.waitFor(() => published(bob).length === 2, WEBHOOKS_ARRIVE);

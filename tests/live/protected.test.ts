@@ -5,17 +5,20 @@
  */
 import { decodeJwt } from "jose";
 import { RoomServiceClient } from "livekit-server-sdk";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser";
-import { liveStackForFile, TEST_API_KEY, TEST_API_SECRET } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  browserForFile,
+  liveStackForFile,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+} from "../support/fixtures";
 import {
   joinWithName,
   logTypes,
   remoteVideoPlays,
   REMOTE_TILE_VIDEO,
   waitConnected,
-  watchConnections,
 } from "../support/live-page";
 import { connectSse } from "../support/sse";
 import { waitUntil } from "../support/wait";
@@ -25,23 +28,9 @@ const WAIT = 120_000;
 const KEYS = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET };
 
 const stack = liveStackForFile({ serverEnv: { TOKEN_ACCESS: "protected" } });
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const { newPage } = browserForFile({ watchConnections: true });
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  await context.addInitScript(watchConnections);
-  return context.newPage();
-}
+afterAll(async () => {});
 
 /** Opens our page from an invite link for `room` and joins as `name`; the token it got. */
 async function joinByInvite(

@@ -6,10 +6,9 @@
  */
 import { decodeJwt } from "jose";
 import { RoomServiceClient } from "livekit-server-sdk";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser";
+import { afterAll, describe, expect, it } from "vitest";
 import {
+  browserForFile,
   liveStackForFile,
   operatorToken,
   TEST_API_KEY,
@@ -21,7 +20,6 @@ import {
   logTypes,
   socketUrls,
   waitConnected,
-  watchConnections,
 } from "../support/live-page";
 import { connectSse, parseEventMessage } from "../support/sse";
 import { waitUntil } from "../support/wait";
@@ -30,23 +28,9 @@ const TTL_SECONDS = 60;
 const WAIT = 120_000;
 
 const stack = liveStackForFile({ serverEnv: { TOKEN_TTL_SECONDS: String(TTL_SECONDS) } });
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const { newPage } = browserForFile({ watchConnections: true });
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  await context.addInitScript(watchConnections);
-  return context.newPage();
-}
+afterAll(async () => {});
 
 const count = (types: string[], type: string) => types.filter((t) => t === type).length;
 

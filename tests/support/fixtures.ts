@@ -4,7 +4,9 @@
  * stream received. Import test setup from here; lib/ as `@/lib/...`.
  */
 import { AccessToken } from "livekit-server-sdk";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { launchBrowser } from "./browser";
 import { TEST_API_KEY, TEST_API_SECRET } from "./keys";
 import { startRedis, type RedisOptions, type RunningRedis } from "./redis";
 import {
@@ -13,6 +15,7 @@ import {
   type RunningLivekitServer,
 } from "./livekit-server";
 import { freePort, startServer, type RunningServer } from "./server";
+import { watchConnections as keepConnections } from "./live-page";
 import { parseEventMessage, type SseClient } from "./sse";
 
 export { TEST_API_KEY, TEST_API_SECRET, TEST_LIVEKIT_URL } from "./keys";
@@ -201,4 +204,34 @@ export function liveStackForFile(
       },
     };
   });
+}
+
+/**
+ * One Chromium for the test file, started before its tests and closed after them; `newPage()`
+ * opens a page in a context of its own (1280×800) that logs the page's errors. With
+ * `watchConnections`, each page keeps its peer connections and sockets (support/live-page.ts).
+ */
+export function browserForFile(options: { watchConnections?: boolean } = {}): {
+  newPage(): Promise<Page>;
+} {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
+    await browser?.close();
+  });
+  return {
+    async newPage() {
+      if (!browser) throw new Error("browserForFile: newPage() before the file's beforeAll");
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      contexts.push(context);
+      if (options.watchConnections) await context.addInitScript(keepConnections);
+      const page = await context.newPage();
+      page.on("pageerror", (error) => console.error("page error:", error.message));
+      return page;
+    },
+  };
 }

@@ -3,6 +3,7 @@
  * RTCPeerConnection and WebSocket the page makes, so the test can read the ICE candidate pairs
  * WebRTC selected (getStats) and the signalling connections livekit-client opened.
  */
+import { decodeJwt } from "jose";
 import type { Page } from "playwright-core";
 
 /** Runs in the page before its own scripts (page.addInitScript): keeps its connections. */
@@ -149,4 +150,23 @@ export const REMOTE_TILE_VIDEO = '.lk-participant-tile[data-lk-local-participant
 /** The event types of the rows in the page's event log, top to bottom. */
 export function logTypes(page: Page): Promise<string[]> {
   return page.locator(".log-row .badge").allTextContents();
+}
+
+/**
+ * Opens our page at `baseUrl`, joins `room` as `name` through its form and waits until it is
+ * connected; resolves with the identity its token carries.
+ */
+export async function joinAs(
+  page: Page,
+  baseUrl: string,
+  room: string,
+  name: string,
+  timeout: number,
+): Promise<string> {
+  await page.goto(baseUrl);
+  const { token } = await joinThroughPage(page, room, name);
+  await waitConnected(page, timeout);
+  const identity = decodeJwt(token).sub;
+  if (!identity) throw new Error("the page's token carries no identity");
+  return identity;
 }
